@@ -1,0 +1,37 @@
+namespace Ingest.Catalog;
+
+/// <summary>
+/// The catalog of documents, occurrences and failures. SQLite is the embedded implementation;
+/// PostgreSQL (several machines) or LiteDB would be another implementation of this one type.
+/// </summary>
+internal interface ICatalog : IDisposable
+{
+    /// <summary>Identities of files recorded and left in place (Keep mode, kept failures, links), to skip them on re-scan.</summary>
+    Task<HashSet<FileIdentity>> LoadInPlaceIdentitiesAsync(string source, CancellationToken ct);
+
+    /// <summary>
+    /// Records a batch in one transaction: a document plus an occurrence <c>new</c> for unseen content,
+    /// an occurrence <c>duplicate</c> for known content, a failure for the rest. <paramref name="plan"/> picks
+    /// each file's disposal once its status is known; the disposal is pending until <see cref="CompleteDisposalsAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<RecordedItem>> RecordAsync(
+        IReadOnlyList<IngestRecord> batch,
+        Func<IngestRecord, OccurrenceStatus?, PlannedDisposal> plan,
+        CancellationToken ct);
+
+    /// <summary>Marks disposals done, with where each file really went.</summary>
+    Task CompleteDisposalsAsync(IReadOnlyList<DisposalDone> done, CancellationToken ct);
+
+    /// <summary>Committed records whose disposal never finished (a crash between commit and move).</summary>
+    Task<IReadOnlyList<PendingDisposal>> GetPendingDisposalsAsync(string source, CancellationToken ct);
+
+    Task<bool> ContainsDocumentAsync(string sha256, CancellationToken ct);
+
+    Task<IReadOnlyList<DocumentView>> ListDocumentsAsync(int? limit, CancellationToken ct);
+
+    Task<DocumentLookup> FindDocumentAsync(string sha256Prefix, CancellationToken ct);
+
+    Task<CatalogStats> GetStatsAsync(CancellationToken ct);
+
+    Task<IReadOnlyList<FailureView>> ListFailuresAsync(CancellationToken ct);
+}

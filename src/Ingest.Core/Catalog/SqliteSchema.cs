@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+
+namespace Ingest.Catalog;
+
+/// <summary>Forward-only schema migrations, tracked in <c>PRAGMA user_version</c>.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>Each entry migrates from version <c>index</c> to <c>index + 1</c>. Never edit a shipped entry; append.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE document (
+            id              INTEGER PRIMARY KEY,
+            sha256          TEXT    NOT NULL UNIQUE,
+            size_bytes      INTEGER NOT NULL,
+            encoding        TEXT    NOT NULL,
+            has_bom         INTEGER NOT NULL,
+            confidence      REAL    NOT NULL,
+            title           TEXT,
+            line_count      INTEGER NOT NULL,
+            text_sha256     TEXT    NOT NULL,
+            first_seen      INTEGER NOT NULL
+        );
+        CREATE INDEX ix_document_first_seen ON document(first_seen, sha256);
+        CREATE INDEX ix_document_text_sha256 ON document(text_sha256);
+
+        CREATE TABLE occurrence (
+            id              INTEGER PRIMARY KEY,
+            document_id     INTEGER NOT NULL REFERENCES document(id),
+            source          TEXT    NOT NULL,
+            path            TEXT    NOT NULL,
+            size_bytes      INTEGER NOT NULL,
+            last_write      INTEGER NOT NULL,
+            status          TEXT    NOT NULL CHECK (status IN ('new', 'duplicate')),
+            ingested        INTEGER NOT NULL,
+            disposition     TEXT    NOT NULL CHECK (disposition IN ('move', 'keep', 'delete')),
+            destination     TEXT,
+            pending         INTEGER NOT NULL
+        );
+        CREATE INDEX ix_occurrence_document ON occurrence(document_id);
+        CREATE INDEX ix_occurrence_in_place ON occurrence(source, path) WHERE disposition = 'keep';
+        CREATE INDEX ix_occurrence_pending ON occurrence(source) WHERE pending = 1;
+
+        CREATE TABLE failure (
+            id              INTEGER PRIMARY KEY,
+            source          TEXT    NOT NULL,
+            path            TEXT    NOT NULL,
+            size_bytes      INTEGER NOT NULL,
+            last_write      INTEGER NOT NULL,
+            reason          TEXT    NOT NULL,
+            kind            TEXT    NOT NULL CHECK (kind IN ('rejected', 'link', 'transient')),
+            failed          INTEGER NOT NULL,
+            disposition     TEXT    NOT NULL CHECK (disposition IN ('move', 'keep')),
+            destination     TEXT,
+            pending         INTEGER NOT NULL
+        );
+        CREATE INDEX ix_failure_failed ON failure(failed);
+        CREATE INDEX ix_failure_in_place ON failure(source, path) WHERE disposition = 'keep';
+        CREATE INDEX ix_failure_pending ON failure(source) WHERE pending = 1;
+        CREATE UNIQUE INDEX ux_failure_transient_once ON failure(source, path, reason) WHERE kind = 'transient';
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Length;
+
+    public static int GetVersion(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version";
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Applies the missing migrations, each in its own transaction with its version bump.</summary>
+    public static void Migrate(SqliteConnection connection, string path)
+    {
+        var version = GetVersion(connection);
+        EnsureNotNewer(version, path);
+        for (var v = version; v < Migrations.Length; v++)
+        {
+            using var tx = connection.BeginTransaction();
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = Migrations[v] + $"\nPRAGMA user_version = {v + 1};";
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+    }
+
+    public static void EnsureNotNewer(int version, string path)
+    {
+        if (version > LatestVersion)
+        {
+            throw new CatalogException(
+                $"Catalog '{path}' has schema version {version}, newer than this program supports ({LatestVersion}). Upgrade ingest; the catalog was not changed.");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+namespace Ingest.Configuration;
+
+/// <summary>What happens to a file once its record is committed.</summary>
+public enum Disposition
+{
+    /// <summary>Move to the matching output folder, keeping the relative sub-path.</summary>
+    Move,
+    /// <summary>Leave the file where it is; Keep-mode identity stops it being ingested twice.</summary>
+    Keep,
+    /// <summary>Delete the file.</summary>
+    Delete,
+}
+
+/// <summary>What happens to a rejected file once its failure is committed.</summary>
+public enum FailureDisposition
+{
+    /// <summary>Move to the failed folder.</summary>
+    Move,
+    /// <summary>Leave the file where it is.</summary>
+    Keep,
+}
+
+/// <summary>The <c>Ingest</c> configuration section.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Ingest";
+
+    /// <summary>Default include globs, used when <see cref="Include"/> is not configured.</summary>
+    public static readonly IReadOnlyList<string> DefaultInclude = ["**/*"];
+
+    /// <summary>Default exclude globs: hidden and temporary names at any depth.</summary>
+    public static readonly IReadOnlyList<string> DefaultExclude =
+        ["**/.*", "**/.*/**", "**/*.tmp", "**/*.part", "**/*.crdownload", "**/~$*"];
+
+    /// <summary>The folder operators drop files into.</summary>
+    public string DropFolder { get; set; } = "drop";
+
+    /// <summary>Where new documents go when <see cref="OnSuccess"/> is Move.</summary>
+    public string ProcessedFolder { get; set; } = "processed";
+
+    /// <summary>Where duplicates go when <see cref="OnDuplicate"/> is Move.</summary>
+    public string DuplicatesFolder { get; set; } = "duplicates";
+
+    /// <summary>Where rejected files go when <see cref="OnFailure"/> is Move.</summary>
+    public string FailedFolder { get; set; } = "failed";
+
+    /// <summary>The SQLite catalog file.</summary>
+    public string Database { get; set; } = "data/ingest.db";
+
+    /// <summary>Create a missing drop folder instead of failing.</summary>
+    public bool CreateDropFolder { get; set; }
+
+    /// <summary>Include globs relative to the drop folder; null means <see cref="DefaultInclude"/>.</summary>
+    /// <remarks>Null by default so that a configured list replaces the defaults instead of merging by index.</remarks>
+    public string[]? Include { get; set; }
+
+    /// <summary>Exclude globs relative to the drop folder; null means <see cref="DefaultExclude"/>.</summary>
+    public string[]? Exclude { get; set; }
+
+    /// <summary>Seconds since the last write before a file counts as complete.</summary>
+    public double MinFileAge { get; set; } = 2;
+
+    /// <summary>Disposition of a file whose content is new.</summary>
+    public Disposition OnSuccess { get; set; } = Disposition.Move;
+
+    /// <summary>Disposition of a file whose content is already catalogued.</summary>
+    public Disposition OnDuplicate { get; set; } = Disposition.Move;
+
+    /// <summary>Disposition of a rejected file.</summary>
+    public FailureDisposition OnFailure { get; set; } = FailureDisposition.Move;
+
+    /// <summary>How many files are read and hashed at once.</summary>
+    public int MaxParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Quartz cron expression for <c>ingest run</c>.</summary>
+    public string Schedule { get; set; } = "0/5 * * * * ?";
+
+    /// <summary>Files larger than this many bytes fail as "too large"; null for no limit.</summary>
+    public long? MaxFileSize { get; set; }
+
+    /// <summary>The effective include list.</summary>
+    public IReadOnlyList<string> EffectiveInclude => Include is { Length: > 0 } ? Include : DefaultInclude;
+
+    /// <summary>The effective exclude list.</summary>
+    public IReadOnlyList<string> EffectiveExclude => Exclude ?? DefaultExclude;
+}

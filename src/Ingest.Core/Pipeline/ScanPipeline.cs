@@ -1,0 +1,308 @@
+using System.Threading.Channels;
+using Ingest.Catalog;
+using Ingest.Configuration;
+using Ingest.Disposal;
+using Ingest.Reading;
+using Ingest.Scanning;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Pipeline;
+
+/// <summary>
+/// One pass over a drop folder: scan → ready → read/hash/decode → dedupe → record → dispose.
+/// Files are read in parallel; one writer records them in batched transactions and only then moves them.
+/// </summary>
+internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logger)
+{
+    private const int MaxBatch = 256;
+
+    public async Task<ScanSummary> RunAsync(IngestSource source, ICatalog catalog, int maxParallelism, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var summary = new ScanSummary();
+        Log.ScanStarted(logger, source.Name, source.DropFolder);
+        EnsureFolders(source);
+
+        var inPlace = await catalog.LoadInPlaceIdentitiesAsync(source.Name, ct);
+        summary.Reconciled = await ReconcileAsync(source, catalog, inPlace, ct);
+        var ready = SelectReady(source, inPlace, summary, ct);
+
+        var results = Channel.CreateBounded<FileAnalysis>(new BoundedChannelOptions(MaxBatch * 2) { SingleReader = true });
+        var writer = WriteAsync(source, catalog, results.Reader, summary, ct);
+        try
+        {
+            await Parallel.ForEachAsync(
+                ready,
+                new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = ct },
+                async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token), token));
+        }
+        finally
+        {
+            results.Writer.TryComplete();
+            await writer;
+        }
+
+        summary.Elapsed = time.GetElapsedTime(started);
+        Log.ScanFinished(logger, source.Name, summary.New, summary.Duplicates, summary.Failed, summary.Bytes, summary.Elapsed.TotalSeconds);
+        return summary;
+    }
+
+    /// <summary>Reads and dedupes every ready file but records and moves nothing.</summary>
+    public async Task<ScanSummary> DryRunAsync(IngestSource source, ICatalog? catalog, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var summary = new ScanSummary();
+        if (!Directory.Exists(source.DropFolder))
+        {
+            throw new DirectoryNotFoundException($"Drop folder '{source.DropFolder}' does not exist.");
+        }
+
+        var inPlace = catalog is null ? [] : await catalog.LoadInPlaceIdentitiesAsync(source.Name, ct);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var reserved = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var candidate in SelectReady(source, inPlace, summary, ct))
+        {
+            var a = FileAnalyzer.Analyze(candidate, source.MaxFileSize, ct);
+            switch (a.Kind)
+            {
+                case AnalysisKind.Document:
+                    var known = !seen.Add(a.Facts!.Sha256) || (catalog is not null && await catalog.ContainsDocumentAsync(a.Facts.Sha256, ct));
+                    var disposal = Plan(source, a.Candidate.RelativePath, known ? OccurrenceStatus.Duplicate : OccurrenceStatus.New, a.Kind, reserved);
+                    summary.Planned.Add(new PlannedAction(a.Candidate.RelativePath, known ? "duplicate" : "new", null, a.Facts.Sha256, disposal.Destination));
+                    if (known)
+                    {
+                        summary.Duplicates++;
+                    }
+                    else
+                    {
+                        summary.New++;
+                    }
+
+                    summary.Bytes += a.Facts.SizeBytes;
+                    break;
+                case AnalysisKind.Skipped:
+                    summary.Skipped++;
+                    summary.Planned.Add(new PlannedAction(a.Candidate.RelativePath, "skip", a.Reason, null, null));
+                    break;
+                default:
+                    summary.Failed++;
+                    summary.Planned.Add(new PlannedAction(a.Candidate.RelativePath, "fail", a.Reason, null, Plan(source, a.Candidate.RelativePath, null, a.Kind, reserved).Destination));
+                    break;
+            }
+        }
+
+        summary.Elapsed = time.GetElapsedTime(started);
+        return summary;
+    }
+
+    private void EnsureFolders(IngestSource source)
+    {
+        if (!Directory.Exists(source.DropFolder))
+        {
+            if (!source.CreateDropFolder)
+            {
+                throw new DirectoryNotFoundException($"Drop folder '{source.DropFolder}' does not exist (set Ingest:CreateDropFolder to create it).");
+            }
+
+            Directory.CreateDirectory(source.DropFolder);
+            Log.CreatedDropFolder(logger, source.DropFolder);
+        }
+
+        Directory.CreateDirectory(source.ProcessedFolder);
+        Directory.CreateDirectory(source.DuplicatesFolder);
+        Directory.CreateDirectory(source.FailedFolder);
+    }
+
+    /// <summary>Step 2: drops files already recorded in place and files written too recently to be complete.</summary>
+    private IEnumerable<ScanCandidate> SelectReady(IngestSource source, HashSet<FileIdentity> inPlace, ScanSummary summary, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var c in new DropFolderScanner(source).Enumerate(ct))
+        {
+            if (inPlace.Count > 0 && inPlace.Contains(new FileIdentity(source.Name, c.RelativePath, c.Size, c.LastWriteUtc.Ticks)))
+            {
+                continue;
+            }
+
+            if (!c.IsSymbolicLink && now - c.LastWriteUtc < source.MinFileAge)
+            {
+                summary.NotReady++;
+                continue;
+            }
+
+            yield return c;
+        }
+    }
+
+    private async Task WriteAsync(IngestSource source, ICatalog catalog, ChannelReader<FileAnalysis> reader, ScanSummary summary, CancellationToken ct)
+    {
+        var batch = new List<IngestRecord>(MaxBatch);
+        var reserved = new HashSet<string>(StringComparer.Ordinal);
+
+        // The writer drains everything analysed even when cancelled: a committed batch is always disposed.
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var analysis))
+            {
+                if (analysis.Kind == AnalysisKind.Skipped)
+                {
+                    summary.Skipped++;
+                    Log.Skipped(logger, analysis.Candidate.RelativePath, analysis.Reason!);
+                    continue;
+                }
+
+                batch.Add(IngestRecord.From(source.Name, analysis));
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            reserved.Clear();
+            var recorded = await catalog.RecordAsync(batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), CancellationToken.None);
+            await DisposeAsync(source, catalog, recorded, summary);
+            batch.Clear();
+        }
+
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private static PlannedDisposal Plan(IngestSource source, string relativePath, OccurrenceStatus? status, AnalysisKind kind, ISet<string> reserved)
+    {
+        var (disposition, root) = status switch
+        {
+            OccurrenceStatus.New => (source.OnSuccess, source.ProcessedFolder),
+            OccurrenceStatus.Duplicate => (source.OnDuplicate, source.DuplicatesFolder),
+            _ when kind == AnalysisKind.Rejected && source.OnFailure == FailureDisposition.Move => (Disposition.Move, source.FailedFolder),
+            _ => (Disposition.Keep, source.FailedFolder),
+        };
+        return disposition == Disposition.Move
+            ? new PlannedDisposal(Disposition.Move, FileDisposer.PlanDestination(root, relativePath, reserved))
+            : new PlannedDisposal(disposition, null);
+    }
+
+    private async Task DisposeAsync(IngestSource source, ICatalog catalog, IReadOnlyList<RecordedItem> recorded, ScanSummary summary)
+    {
+        var done = new List<DisposalDone>(recorded.Count);
+        foreach (var item in recorded)
+        {
+            var r = item.Record;
+            Count(item, summary);
+            if (item.AlreadyRecorded || item.Disposal.Disposition == Disposition.Keep)
+            {
+                continue;
+            }
+
+            var full = PathUtil.FromCatalogPath(source.DropFolder, r.Path);
+            try
+            {
+                string? destination = null;
+                if (item.Disposal.Disposition == Disposition.Move)
+                {
+                    var root = item.IsFailure ? source.FailedFolder : item.Status == OccurrenceStatus.New ? source.ProcessedFolder : source.DuplicatesFolder;
+                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root);
+                }
+                else
+                {
+                    File.Delete(full);
+                }
+
+                done.Add(new DisposalDone(item.Id, item.IsFailure, destination));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.DisposeFailed(logger, ex, r.Path);
+            }
+        }
+
+        await catalog.CompleteDisposalsAsync(done, CancellationToken.None);
+    }
+
+    private void Count(RecordedItem item, ScanSummary summary)
+    {
+        var r = item.Record;
+        switch (item.Status)
+        {
+            case OccurrenceStatus.New:
+                summary.New++;
+                summary.Bytes += r.Size;
+                Log.Ingested(logger, r.Path, "new", r.Facts!.Sha256);
+                break;
+            case OccurrenceStatus.Duplicate:
+                summary.Duplicates++;
+                summary.Bytes += r.Size;
+                Log.Ingested(logger, r.Path, "duplicate", r.Facts!.Sha256);
+                break;
+            default:
+                summary.Failed++;
+                if (r.Kind == AnalysisKind.Transient)
+                {
+                    if (!item.AlreadyRecorded)
+                    {
+                        Log.Transient(logger, r.Path, r.Reason!);
+                    }
+                }
+                else
+                {
+                    Log.Rejected(logger, r.Path, r.Reason!);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Finishes disposals whose record committed before a crash, without a second occurrence.</summary>
+    /// <remarks>A disposal that fails again stays pending; its file joins <paramref name="inPlace"/> so it is not ingested twice.</remarks>
+    private async Task<int> ReconcileAsync(IngestSource source, ICatalog catalog, HashSet<FileIdentity> inPlace, CancellationToken ct)
+    {
+        var pending = await catalog.GetPendingDisposalsAsync(source.Name, ct);
+        var done = new List<DisposalDone>(pending.Count);
+        foreach (var p in pending)
+        {
+            var full = PathUtil.FromCatalogPath(source.DropFolder, p.Path);
+            var info = new FileInfo(full);
+            var stillThere = info.Exists && info.Length == p.Size && info.LastWriteTimeUtc.Ticks == p.LastWriteTicks;
+            try
+            {
+                if (p.Disposition == Disposition.Move && p.Destination is { } planned)
+                {
+                    if (File.Exists(planned) || !stillThere)
+                    {
+                        // The move happened (or the file is gone): only the bookkeeping was lost.
+                        if (!File.Exists(planned))
+                        {
+                            Log.ReconcileVanished(logger, p.Path);
+                        }
+
+                        done.Add(new DisposalDone(p.Id, p.IsFailure, File.Exists(planned) ? planned : null));
+                        continue;
+                    }
+
+                    var root = Path.GetDirectoryName(planned)!;
+                    var moved = FileDisposer.Move(full, planned, root);
+                    Log.Reconciled(logger, p.Path, moved);
+                    done.Add(new DisposalDone(p.Id, p.IsFailure, moved));
+                }
+                else
+                {
+                    if (stillThere)
+                    {
+                        File.Delete(full);
+                        Log.Reconciled(logger, p.Path, null);
+                    }
+
+                    done.Add(new DisposalDone(p.Id, p.IsFailure, null));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.DisposeFailed(logger, ex, p.Path);
+                inPlace.Add(new FileIdentity(source.Name, p.Path, p.Size, p.LastWriteTicks));
+            }
+        }
+
+        await catalog.CompleteDisposalsAsync(done, ct);
+        return done.Count;
+    }
+}

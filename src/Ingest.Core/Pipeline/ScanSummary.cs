@@ -1,0 +1,18 @@
+namespace Ingest.Pipeline;
+
+/// <summary>What a dry run would do with one ready file.</summary>
+internal sealed record PlannedAction(string Path, string Action, string? Reason, string? Sha256, string? Destination);
+
+/// <summary>The outcome of one pass over a drop folder.</summary>
+internal sealed class ScanSummary
+{
+    public int New { get; set; }
+    public int Duplicates { get; set; }
+    public int Failed { get; set; }
+    public long Bytes { get; set; }
+    public int NotReady { get; set; }
+    public int Skipped { get; set; }
+    public int Reconciled { get; set; }
+    public TimeSpan Elapsed { get; set; }
+    public List<PlannedAction> Planned { get; } = [];
+}

@@ -1,0 +1,84 @@
+using System.IO.Enumeration;
+using Ingest.Configuration;
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace Ingest.Scanning;
+
+/// <summary>
+/// Step 1 of a scan: enumerates a drop folder recursively, never following a symbolic link,
+/// and keeps the files whose relative path matches the include and not the exclude globs.
+/// </summary>
+internal sealed class DropFolderScanner
+{
+    private readonly Matcher _matcher;
+    private readonly string _root;
+    private readonly string[] _prunedFolders;
+
+    public DropFolderScanner(IngestSource source)
+    {
+        _root = Path.TrimEndingDirectorySeparator(source.DropFolder);
+        _matcher = new Matcher(OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        _matcher.AddIncludePatterns(source.Include);
+        _matcher.AddExcludePatterns(source.Exclude);
+
+        // Output folders below the drop folder are never scanned (validation refuses that layout, this is a second guard).
+        _prunedFolders = new[] { source.ProcessedFolder, source.DuplicatesFolder, source.FailedFolder }
+            .Where(f => PathUtil.IsSameOrInside(_root, f))
+            .Select(Path.TrimEndingDirectorySeparator)
+            .ToArray();
+    }
+
+    /// <summary>Lists matching files. Throws <see cref="DirectoryNotFoundException"/> when the drop folder is missing.</summary>
+    public IEnumerable<ScanCandidate> Enumerate(CancellationToken ct)
+    {
+        if (!Directory.Exists(_root))
+        {
+            throw new DirectoryNotFoundException($"Drop folder '{_root}' does not exist.");
+        }
+
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            AttributesToSkip = 0,
+            IgnoreInaccessible = true,
+            ReturnSpecialDirectories = false,
+        };
+        var rootLength = _root.Length + 1;
+        var entries = new FileSystemEnumerable<ScanCandidate>(
+            _root,
+            (ref FileSystemEntry e) =>
+            {
+                var full = e.ToFullPath();
+                var relative = PathUtil.ToCatalogPath(full[rootLength..]);
+                var isLink = (e.Attributes & FileAttributes.ReparsePoint) != 0;
+                return new ScanCandidate(full, relative, isLink ? 0 : e.Length, e.LastWriteTimeUtc.UtcDateTime, isLink);
+            },
+            options)
+        {
+            // A link to a directory is reported as an entry but never descended into.
+            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory || (e.Attributes & FileAttributes.ReparsePoint) != 0,
+            ShouldRecursePredicate = (ref FileSystemEntry e) =>
+                (e.Attributes & FileAttributes.ReparsePoint) == 0 && !IsPruned(e),
+        };
+
+        foreach (var candidate in entries)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (_matcher.Match(candidate.RelativePath).HasMatches)
+            {
+                yield return candidate;
+            }
+        }
+    }
+
+    private bool IsPruned(in FileSystemEntry e)
+    {
+        if (_prunedFolders.Length == 0)
+        {
+            return false;
+        }
+
+        var full = e.ToFullPath();
+        return _prunedFolders.Any(p => PathUtil.IsSameOrInside(p, full));
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using Ingest.Worker.Output;
+
+namespace Ingest.Worker.Commands;
+
+/// <summary><c>ingest show</c>: one document by SHA-256 or a unique prefix of it.</summary>
+internal static class ShowCommand
+{
+    public static Command Create()
+    {
+        var sha = new Argument<string>("sha256") { Description = "SHA-256 of the document, or a unique prefix of it." };
+        var json = CommonOptions.Json();
+        var command = new Command("show", "Show one document and every place it was seen.") { sha, json };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(parse, CommonOptions.Overrides(parse), async (host, token) =>
+        {
+            var prefix = parse.GetValue(sha)!;
+            using var catalog = host.Catalogs().OpenReadOnly();
+            var lookup = await catalog.FindDocumentAsync(prefix, token);
+            if (lookup.Document is not { } d)
+            {
+                await Console.Error.WriteLineAsync(lookup.Matches > 1
+                    ? $"ingest: '{prefix}' is ambiguous: it matches more than one document; give more characters."
+                    : $"ingest: no document has a SHA-256 starting with '{prefix}'.");
+                return ExitCodes.UnknownDocument;
+            }
+
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(DocumentJson.From(d), IngestJsonContext.Default.DocumentJson, token);
+                return ExitCodes.Success;
+            }
+
+            var inv = CultureInfo.InvariantCulture;
+            var text = string.Join('\n',
+                $"sha256:      {d.Sha256}",
+                $"title:       {d.Title ?? "-"}",
+                $"size:        {d.SizeBytes.ToString(inv)} bytes",
+                $"encoding:    {d.Encoding}{(d.HasBom ? " (BOM)" : "")}, confidence {d.Confidence.ToString("0.00", inv)}",
+                $"lines:       {d.LineCount.ToString(inv)}",
+                $"textSha256:  {d.TextSha256}",
+                $"first seen:  {Table.Time(d.FirstSeenUtc)}",
+                "");
+            var table = new Table("STATUS", "INGESTED", "SOURCE", "PATH", "DESTINATION");
+            foreach (var o in d.Occurrences)
+            {
+                table.Add(o.Status, Table.Time(o.IngestedUtc), o.Source, o.Path, o.Destination ?? $"({o.Disposition})");
+            }
+
+            await Console.Out.WriteAsync(text + "\n" + table);
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+}

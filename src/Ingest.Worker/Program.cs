@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Ingest;
+using Ingest.Worker.Commands;
+using Ingest.Worker.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var root = new RootCommand("Ingest: records every text file dropped into a folder, exactly once, in a catalog.")
+{
+    CommonOptions.Config,
+    CommonOptions.Database,
+    ScanCommand.Create(),
+    ListCommand.Create(),
+    ShowCommand.Create(),
+    StatsCommand.Create(),
+    FailuresCommand.Create(),
+};
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        await Console.Error.WriteLineAsync($"ingest: {error.Message}");
+    }
+
+    return ExitCodes.BadConfiguration;
+}
+
+return await parse.InvokeAsync();
+
+/// <summary>The composition root shared by every command.</summary>
+internal static partial class Program
+{
+    internal static HostApplicationBuilder CreateHostBuilder(string? configFile, IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = Environment.CurrentDirectory,
+        });
+        builder.Configuration.AddIngestConfiguration(configFile, overrides);
+        builder.Logging.AddIngestLogging(builder.Configuration);
+        builder.Services
+            .AddIngestPipeline(builder.Configuration)
+            .AddSqliteCatalog();
+        return builder;
+    }
+}
