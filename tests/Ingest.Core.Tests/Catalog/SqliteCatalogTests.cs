@@ -1,0 +1,117 @@
+using Ingest.Catalog;
+using Ingest.Configuration;
+using Ingest.Reading;
+using Ingest.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Ingest.Tests.Catalog;
+
+public sealed class SqliteCatalogTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly FakeTimeProvider _time = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    private string DbPath => _temp.Combine("data", "ingest.db");
+
+    private static IngestRecord Doc(string path, string sha) => new(
+        "default", path, 10, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        new DocumentFacts(sha, 10, "utf-8", false, 1, "t", 1, new string('b', 64)), null, AnalysisKind.Document);
+
+    private static PlannedDisposal Keep(IngestRecord r, OccurrenceStatus? s) => new(Disposition.Keep, null);
+
+    [Fact]
+    public async Task Record_SameContentTwiceInOneBatch_GivesExactlyOneNewAndOneDuplicate()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        var sha = new string('a', 64);
+        var recorded = await catalog.RecordAsync([Doc("x/a.txt", sha), Doc("y/a.txt", sha)], Keep, CancellationToken.None);
+
+        Assert.Equal([OccurrenceStatus.New, OccurrenceStatus.Duplicate], recorded.Select(r => r.Status));
+        var stats = await catalog.GetStatsAsync(CancellationToken.None);
+        Assert.Equal((1, 2, 1), (stats.Documents, stats.Occurrences, stats.Duplicates));
+    }
+
+    [Fact]
+    public async Task Record_KnownContentInALaterBatch_IsADuplicateOfTheSameDocument()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        var sha = new string('c', 64);
+        await catalog.RecordAsync([Doc("a.txt", sha)], Keep, CancellationToken.None);
+        _time.Advance(TimeSpan.FromHours(1));
+        var second = await catalog.RecordAsync([Doc("b.txt", sha)], Keep, CancellationToken.None);
+
+        Assert.Equal(OccurrenceStatus.Duplicate, second[0].Status);
+        var doc = (await catalog.FindDocumentAsync("ccc", CancellationToken.None)).Document!;
+        Assert.Equal(_time.GetUtcNow().UtcDateTime.AddHours(-1), doc.FirstSeenUtc);
+        Assert.Equal(["new", "duplicate"], doc.Occurrences.Select(o => o.Status));
+    }
+
+    [Fact]
+    public async Task Find_AmbiguousPrefix_ReportsMoreThanOneMatch()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        await catalog.RecordAsync([Doc("a", "ab" + new string('0', 62)), Doc("b", "ab" + new string('1', 62))], Keep, CancellationToken.None);
+
+        Assert.Equal(2, (await catalog.FindDocumentAsync("ab", CancellationToken.None)).Matches);
+        Assert.NotNull((await catalog.FindDocumentAsync("AB1", CancellationToken.None)).Document);
+        Assert.Equal(0, (await catalog.FindDocumentAsync("ff", CancellationToken.None)).Matches);
+        Assert.Equal(0, (await catalog.FindDocumentAsync("not-hex", CancellationToken.None)).Matches);
+    }
+
+    [Fact]
+    public void Open_NewCatalog_IsInWalModeAtTheLatestSchemaVersion()
+    {
+        using (SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+        }
+
+        using var connection = new SqliteConnection($"Data Source={DbPath}");
+        connection.Open();
+        Assert.Equal(SqliteSchema.LatestVersion, SqliteSchema.GetVersion(connection));
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", cmd.ExecuteScalar());
+    }
+
+    [Fact]
+    public void Open_ReadOnlyWhenMissing_FailsNamingTheFileAndCreatesNothing()
+    {
+        var ex = Assert.Throws<CatalogException>(() => SqliteCatalog.Open(DbPath, readOnly: true, _time));
+        Assert.Contains(DbPath, ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(DbPath));
+    }
+
+    [Fact]
+    public void Open_SchemaNewerThanTheProgram_IsRefused()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=false"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"PRAGMA user_version = {SqliteSchema.LatestVersion + 1}";
+            cmd.ExecuteNonQuery();
+        }
+
+        var ex = Assert.Throws<CatalogException>(() => SqliteCatalog.Open(DbPath, readOnly: false, _time));
+        Assert.Contains("newer", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_FileThatIsNotSqlite_IsRefusedAndLeftUntouched()
+    {
+        var bytes = Texts.Utf8(string.Concat(Enumerable.Repeat("this is not a database ", 100)));
+        _temp.Write("data/ingest.db", bytes);
+
+        var ex = Assert.Throws<CatalogException>(() => SqliteCatalog.Open(DbPath, readOnly: false, _time));
+
+        Assert.Contains("not a valid SQLite database", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(DbPath));
+    }
+}
