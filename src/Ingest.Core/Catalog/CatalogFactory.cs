@@ -9,7 +9,7 @@ internal sealed class CatalogFactory(IOptions<IngestOptions> options, TimeProvid
     public string DatabasePath => Path.GetFullPath(options.Value.Database);
 
     /// <summary>Opens for ingest: creates and migrates the catalog when needed.</summary>
-    public ICatalog OpenForWrite() => SqliteCatalog.Open(DatabasePath, readOnly: false, time);
+    public ICatalog OpenForWrite() => SqliteCatalog.Open(DatabasePath, readOnly: false, time, fullSync: options.Value.Durability == Durability.Full);
 
     /// <summary>Opens for queries: never creates a catalog; a missing file is an error naming it.</summary>
     public ICatalog OpenReadOnly() => SqliteCatalog.Open(DatabasePath, readOnly: true, time);

@@ -42,7 +42,7 @@ internal sealed record DocumentView(
     DateTime FirstSeenUtc,
     IReadOnlyList<OccurrenceView> Occurrences);
 
-internal sealed record FailureView(string Source, string Path, string Reason, DateTime FailedUtc, string Kind, long SizeBytes, string? Destination);
+internal sealed record FailureView(string Source, string Path, string Reason, DateTime FailedUtc, string Kind, long SizeBytes, string? Destination, long Attempts, bool Resolved);
 
 internal sealed record CatalogStats(long Documents, long Occurrences, long Duplicates, long Failures, long DocumentBytes, long OccurrenceBytes);
 

@@ -17,7 +17,11 @@ internal interface ICatalog : IDisposable
     Task<IReadOnlyList<RecordedItem>> RecordAsync(
         IReadOnlyList<IngestRecord> batch,
         Func<IngestRecord, OccurrenceStatus?, PlannedDisposal> plan,
+        TimeSpan retryFailedAfter,
         CancellationToken ct);
+
+    /// <summary>Paths whose last read failed transiently and whose back-off has not yet expired.</summary>
+    Task<HashSet<string>> LoadBackedOffPathsAsync(string source, CancellationToken ct);
 
     /// <summary>Marks disposals done, with where each file really went.</summary>
     Task CompleteDisposalsAsync(IReadOnlyList<DisposalDone> done, CancellationToken ct);
@@ -34,4 +38,7 @@ internal interface ICatalog : IDisposable
     Task<CatalogStats> GetStatsAsync(CancellationToken ct);
 
     Task<IReadOnlyList<FailureView>> ListFailuresAsync(CancellationToken ct);
+
+    /// <summary>Writes a consistent copy of the catalog to a new file while others keep reading and writing.</summary>
+    Task BackupAsync(string destination, CancellationToken ct);
 }

@@ -21,7 +21,7 @@ internal sealed class SqliteCatalog : ICatalog
     public string Path { get; }
 
     /// <summary>Opens (creating when <paramref name="readOnly"/> is false) and migrates the catalog.</summary>
-    public static SqliteCatalog Open(string path, bool readOnly, TimeProvider time, bool fullSync = false)
+    public static SqliteCatalog Open(string path, bool readOnly, TimeProvider time, bool fullSync = true)
     {
         path = System.IO.Path.GetFullPath(path);
         if (readOnly && !File.Exists(path))
@@ -109,8 +109,10 @@ internal sealed class SqliteCatalog : ICatalog
     public Task<IReadOnlyList<RecordedItem>> RecordAsync(
         IReadOnlyList<IngestRecord> batch,
         Func<IngestRecord, OccurrenceStatus?, PlannedDisposal> plan,
+        TimeSpan retryFailedAfter,
         CancellationToken ct)
     {
+        var retryTicks = retryFailedAfter.Ticks;
         lock (_gate)
         {
             ct.ThrowIfCancellationRequested();
@@ -128,11 +130,17 @@ internal sealed class SqliteCatalog : ICatalog
                 INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
                 VALUES ($doc, $source, $path, $size, $lw, $status, $now, $disp, $dest, $pending) RETURNING id
                 """, "$doc", "$source", "$path", "$size", "$lw", "$status", "$now", "$disp", "$dest", "$pending");
+            // A transient failure is recorded once; each further attempt doubles the wait before the next one.
             using var insertFail = Command(tx, """
-                INSERT INTO failure (source, path, size_bytes, last_write, reason, kind, failed, disposition, destination, pending)
-                VALUES ($source, $path, $size, $lw, $reason, $kind, $now, $disp, $dest, $pending)
-                ON CONFLICT DO NOTHING RETURNING id
-                """, "$source", "$path", "$size", "$lw", "$reason", "$kind", "$now", "$disp", "$dest", "$pending");
+                INSERT INTO failure (source, path, size_bytes, last_write, reason, kind, failed, disposition, destination, pending, next_attempt)
+                VALUES ($source, $path, $size, $lw, $reason, $kind, $now, $disp, $dest, $pending, $now + $retry)
+                ON CONFLICT (source, path, reason) WHERE kind = 'transient' AND resolved = 0
+                DO UPDATE SET attempts = attempts + 1, next_attempt = $now + $retry * (1 << min(attempts, 6))
+                RETURNING id, attempts
+                """, "$source", "$path", "$size", "$lw", "$reason", "$kind", "$now", "$disp", "$dest", "$pending", "$retry");
+            using var resolveTransient = Command(tx,
+                "UPDATE failure SET resolved = 1 WHERE source = $source AND path = $path AND kind = 'transient' AND resolved = 0",
+                "$source", "$path");
 
             foreach (var r in batch)
             {
@@ -158,19 +166,42 @@ internal sealed class SqliteCatalog : ICatalog
                     Set(insertOcc, docId, r.Source, r.Path, r.Size, r.LastWriteUtc.Ticks, status == OccurrenceStatus.New ? "new" : "duplicate", now,
                         DispositionText(disposal.Disposition), (object?)disposal.Destination ?? DBNull.Value, disposal.Disposition == Disposition.Keep ? 0 : 1);
                     results.Add(new RecordedItem(r, (long)insertOcc.ExecuteScalar()!, false, status, disposal, false));
+                    Set(resolveTransient, r.Source, r.Path);
+                    resolveTransient.ExecuteNonQuery();
                 }
                 else
                 {
                     var disposal = plan(r, null);
-                    Set(insertFail, r.Source, r.Path, r.Size, r.LastWriteUtc.Ticks, r.Reason ?? "unknown", KindText(r.Kind), now,
-                        DispositionText(disposal.Disposition), (object?)disposal.Destination ?? DBNull.Value, disposal.Disposition == Disposition.Keep ? 0 : 1);
-                    var failId = insertFail.ExecuteScalar();
-                    results.Add(new RecordedItem(r, failId as long? ?? 0, true, null, disposal, failId is null));
+                    Set(insertFail, r.Source, r.Path, r.Size, r.LastWriteUtc.Ticks, r.Reason ?? "unknown", KindText(r.Kind, r.Reason), now,
+                        DispositionText(disposal.Disposition), (object?)disposal.Destination ?? DBNull.Value, disposal.Disposition == Disposition.Keep ? 0 : 1,
+                        retryTicks);
+                    using var reader = insertFail.ExecuteReader();
+                    reader.Read();
+                    results.Add(new RecordedItem(r, reader.GetInt64(0), true, null, disposal, reader.GetInt64(1) > 1));
                 }
             }
 
             tx.Commit();
             return Task.FromResult<IReadOnlyList<RecordedItem>>(results);
+        }
+    }
+
+    public Task<HashSet<string>> LoadBackedOffPathsAsync(string source, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT path FROM failure WHERE source = $s AND kind = 'transient' AND resolved = 0 AND next_attempt > $now";
+            cmd.Parameters.AddWithValue("$s", source);
+            cmd.Parameters.AddWithValue("$now", _time.GetUtcNow().UtcTicks);
+            using var reader = cmd.ExecuteReader();
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                set.Add(reader.GetString(0));
+            }
+
+            return Task.FromResult(set);
         }
     }
 
@@ -278,17 +309,43 @@ internal sealed class SqliteCatalog : ICatalog
         lock (_gate)
         {
             using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT source, path, reason, failed, kind, size_bytes, destination FROM failure ORDER BY failed, id";
+            cmd.CommandText = "SELECT source, path, reason, failed, kind, size_bytes, destination, attempts, resolved FROM failure ORDER BY failed, id";
             using var r = cmd.ExecuteReader();
             var list = new List<FailureView>();
             while (r.Read())
             {
                 ct.ThrowIfCancellationRequested();
-                list.Add(new FailureView(r.GetString(0), r.GetString(1), r.GetString(2), Utc(r.GetInt64(3)), r.GetString(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6)));
+                list.Add(new FailureView(r.GetString(0), r.GetString(1), r.GetString(2), Utc(r.GetInt64(3)), r.GetString(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6),
+                    r.GetInt64(7), r.GetInt64(8) != 0));
             }
 
             return Task.FromResult<IReadOnlyList<FailureView>>(list);
         }
+    }
+
+    public Task BackupAsync(string destination, CancellationToken ct)
+    {
+        destination = System.IO.Path.GetFullPath(destination);
+        if (Path.Equals(destination, StringComparison.Ordinal) || File.Exists(destination) || Directory.Exists(destination))
+        {
+            throw new CatalogException($"Backup target '{destination}' already exists; Ingest never overwrites a file.");
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
+        var partial = destination + ".partial";
+        lock (_gate)
+        {
+            // SQLite's online backup API: a consistent snapshot even while the service writes.
+            using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()))
+            {
+                target.Open();
+                _connection.BackupDatabase(target);
+            }
+
+            File.Move(partial, destination, overwrite: false);
+        }
+
+        return Task.CompletedTask;
     }
 
     private List<DocumentView> QueryDocuments(string tail, (string, object) p1, CancellationToken ct) => QueryDocuments(tail, p1, null, ct);
@@ -373,8 +430,9 @@ internal sealed class SqliteCatalog : ICatalog
         _ => Disposition.Delete,
     };
 
-    private static string KindText(AnalysisKind kind) => kind switch
+    private static string KindText(AnalysisKind kind, string? reason) => kind switch
     {
+        AnalysisKind.LeftInPlace when reason?.StartsWith("invalid file name", StringComparison.Ordinal) == true => "name",
         AnalysisKind.LeftInPlace => "link",
         AnalysisKind.Transient => "transient",
         _ => "rejected",

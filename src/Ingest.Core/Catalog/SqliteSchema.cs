@@ -48,8 +48,11 @@ internal static class SqliteSchema
             size_bytes      INTEGER NOT NULL,
             last_write      INTEGER NOT NULL,
             reason          TEXT    NOT NULL,
-            kind            TEXT    NOT NULL CHECK (kind IN ('rejected', 'link', 'transient')),
+            kind            TEXT    NOT NULL CHECK (kind IN ('rejected', 'link', 'name', 'transient')),
             failed          INTEGER NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 1,
+            next_attempt    INTEGER,
+            resolved        INTEGER NOT NULL DEFAULT 0,
             disposition     TEXT    NOT NULL CHECK (disposition IN ('move', 'keep')),
             destination     TEXT,
             pending         INTEGER NOT NULL
@@ -57,7 +60,8 @@ internal static class SqliteSchema
         CREATE INDEX ix_failure_failed ON failure(failed);
         CREATE INDEX ix_failure_in_place ON failure(source, path) WHERE disposition = 'keep';
         CREATE INDEX ix_failure_pending ON failure(source) WHERE pending = 1;
-        CREATE UNIQUE INDEX ux_failure_transient_once ON failure(source, path, reason) WHERE kind = 'transient';
+        CREATE UNIQUE INDEX ux_failure_transient_once ON failure(source, path, reason) WHERE kind = 'transient' AND resolved = 0;
+        CREATE INDEX ix_failure_open_transient ON failure(source, path) WHERE kind = 'transient' AND resolved = 0;
         """,
     ];
 

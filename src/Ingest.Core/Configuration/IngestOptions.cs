@@ -20,6 +20,15 @@ public enum FailureDisposition
     Keep,
 }
 
+/// <summary>How hard Ingest works to make a record and a move survive a crash.</summary>
+public enum Durability
+{
+    /// <summary>Survives power loss: synchronous commits, flushed directories after renames, verified copies.</summary>
+    Full,
+    /// <summary>Survives process crashes (kill -9), not power loss: the OS may still hold the last writes.</summary>
+    Normal,
+}
+
 /// <summary>The <c>Ingest</c> configuration section.</summary>
 public sealed class IngestOptions
 {
@@ -78,6 +87,12 @@ public sealed class IngestOptions
 
     /// <summary>Files larger than this many bytes fail as "too large"; null for no limit.</summary>
     public long? MaxFileSize { get; set; }
+
+    /// <summary>Crash and power-loss safety of records and moves.</summary>
+    public Durability Durability { get; set; } = Durability.Full;
+
+    /// <summary>Seconds before a file that could not be read (permissions, sharing) is tried again; doubles per attempt up to 64 times.</summary>
+    public double RetryFailedAfter { get; set; } = 60;
 
     /// <summary>The effective include list.</summary>
     public IReadOnlyList<string> EffectiveInclude => Include is { Length: > 0 } ? Include : DefaultInclude;

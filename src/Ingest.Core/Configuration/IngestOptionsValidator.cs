@@ -30,6 +30,8 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(options.MinFileAge >= 0 && double.IsFinite(options.MinFileAge), $"{p}MinFileAge must be a number of seconds >= 0 (got {options.MinFileAge}).");
         Require(options.MaxParallelism >= 1, $"{p}MaxParallelism must be >= 1 (got {options.MaxParallelism}).");
         Require(options.MaxFileSize is null or > 0, $"{p}MaxFileSize must be a positive number of bytes (got {options.MaxFileSize}).");
+        Require(options.RetryFailedAfter >= 0 && double.IsFinite(options.RetryFailedAfter), $"{p}RetryFailedAfter must be a number of seconds >= 0 (got {options.RetryFailedAfter}).");
+        Require(Enum.IsDefined(options.Durability), $"{p}Durability must be Full or Normal.");
         Require(Enum.IsDefined(options.OnSuccess), $"{p}OnSuccess must be Move, Keep or Delete.");
         Require(Enum.IsDefined(options.OnDuplicate), $"{p}OnDuplicate must be Move, Keep or Delete.");
         Require(Enum.IsDefined(options.OnFailure), $"{p}OnFailure must be Move or Keep.");

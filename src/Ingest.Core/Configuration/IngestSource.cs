@@ -19,6 +19,12 @@ internal sealed record IngestSource(
     /// <summary>The name of the single source of a configuration without <c>Sources</c>.</summary>
     public const string DefaultName = "default";
 
+    /// <summary>Crash and power-loss safety of moves (global, copied into each source).</summary>
+    public Durability Durability { get; init; } = Durability.Full;
+
+    /// <summary>Base delay before an unreadable file is tried again.</summary>
+    public TimeSpan RetryFailedAfter { get; init; } = TimeSpan.FromSeconds(60);
+
     public static IngestSource FromOptions(IngestOptions o, string name = DefaultName) => new(
         name,
         Path.GetFullPath(o.DropFolder),
@@ -32,5 +38,9 @@ internal sealed record IngestSource(
         o.OnDuplicate,
         o.OnFailure,
         o.CreateDropFolder,
-        o.MaxFileSize);
+        o.MaxFileSize)
+    {
+        Durability = o.Durability,
+        RetryFailedAfter = TimeSpan.FromSeconds(o.RetryFailedAfter),
+    };
 }

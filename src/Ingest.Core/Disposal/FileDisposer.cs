@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Ingest.Configuration;
 
 namespace Ingest.Disposal;
@@ -6,18 +7,35 @@ namespace Ingest.Disposal;
 /// Step 6 of a scan: moves or deletes a file after its record has committed. A move keeps the relative
 /// sub-path and never overwrites: a taken name gets a suffix, <c>name (2).ext</c>, <c>name (3).ext</c>, …
 /// </summary>
+/// <remarks>
+/// On POSIX a move is <c>link</c> then <c>unlink</c>: <c>link</c> fails on a taken name instead of replacing it,
+/// and reports a move across file systems, which becomes copy, flush, verify, rename, then delete, so there is
+/// never a moment when neither copy is durable. With <see cref="Durability.Full"/> both directories are flushed.
+/// </remarks>
 internal static class FileDisposer
 {
+    private const string PartialSuffix = ".ingest-partial";
+
     /// <summary>The first free destination for <paramref name="relativePath"/> below <paramref name="root"/>, skipping names in <paramref name="reserved"/>.</summary>
     public static string PlanDestination(string root, string relativePath, ISet<string>? reserved = null)
     {
         var target = PathUtil.FromCatalogPath(root, relativePath);
+        if (!PathUtil.IsSameOrInside(root, target) || PathUtil.IsSameOrInside(target, root))
+        {
+            throw new IOException($"Destination '{target}' would escape its folder '{root}'.");
+        }
+
         if (!IsTaken(target, reserved))
         {
             reserved?.Add(target);
             return target;
         }
 
+        return NextFree(target, reserved);
+    }
+
+    private static string NextFree(string target, ISet<string>? reserved)
+    {
         var directory = Path.GetDirectoryName(target)!;
         var stem = Path.GetFileNameWithoutExtension(target);
         var extension = Path.GetExtension(target);
@@ -33,39 +51,178 @@ internal static class FileDisposer
     }
 
     private static bool IsTaken(string path, ISet<string>? reserved) =>
-        File.Exists(path) || Directory.Exists(path) || (reserved?.Contains(path) ?? false) || IsDanglingLink(path);
-
-    private static bool IsDanglingLink(string path)
-    {
-        try
-        {
-            return new FileInfo(path).LinkTarget is not null;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+        (reserved?.Contains(path) ?? false) || Path.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
     /// <summary>
     /// Moves <paramref name="source"/> to <paramref name="planned"/> or, when that name was taken meanwhile,
     /// to the next free name. Returns where the file went.
     /// </summary>
-    public static string Move(string source, string planned, string root)
+    public static string Move(string source, string planned, string root, Durability durability = Durability.Full)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(planned)!);
+        var directory = Path.GetDirectoryName(planned)!;
+        CreateDirectoryWithoutLinks(root, directory);
         var destination = planned;
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; attempt < 10_000; attempt++)
         {
-            try
+            if (!NativeFileSystem.IsPosix)
             {
+                if (Path.Exists(destination))
+                {
+                    destination = NextFree(destination, null);
+                    continue;
+                }
+
                 File.Move(source, destination, overwrite: false);
                 return destination;
             }
-            catch (IOException) when (attempt < 1000 && File.Exists(source) && (File.Exists(destination) || Directory.Exists(destination)))
+
+            var errno = NativeFileSystem.Link(source, destination);
+            if (errno == 0)
             {
-                var relative = Path.GetRelativePath(root, planned);
-                destination = PlanDestination(root, PathUtil.ToCatalogPath(relative));
+                File.Delete(source);
+                Flush(durability, directory, Path.GetDirectoryName(source)!);
+                return destination;
+            }
+
+            if (errno == NativeFileSystem.EEXIST)
+            {
+                destination = NextFree(destination, null);
+                continue;
+            }
+
+            if (errno == NativeFileSystem.EXDEV)
+            {
+                CopyAcrossFileSystems(source, destination, durability);
+                return destination;
+            }
+
+            if (!File.Exists(source))
+            {
+                throw new FileNotFoundException($"'{source}' vanished before it could be moved.", source);
+            }
+
+            // A file system without hard links (some network shares): a rename after checking the name is free.
+            if (Path.Exists(destination))
+            {
+                destination = NextFree(destination, null);
+                continue;
+            }
+
+            File.Move(source, destination, overwrite: false);
+            Flush(durability, directory, Path.GetDirectoryName(source)!);
+            return destination;
+        }
+
+        throw new IOException($"No free name for '{planned}'.");
+    }
+
+    /// <summary>Deletes a file after its record committed.</summary>
+    public static void Delete(string source, Durability durability)
+    {
+        File.Delete(source);
+        Flush(durability, Path.GetDirectoryName(source)!);
+    }
+
+    /// <summary>True when two files hold the same bytes (used to finish an interrupted move).</summary>
+    public static bool SameContent(string a, string b)
+    {
+        var fa = new FileInfo(a);
+        var fb = new FileInfo(b);
+        if (!fa.Exists || !fb.Exists || fa.Length != fb.Length)
+        {
+            return false;
+        }
+
+        return HashOf(a).AsSpan().SequenceEqual(HashOf(b));
+    }
+
+    private static byte[] HashOf(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        return SHA256.HashData(stream);
+    }
+
+    private static void CopyAcrossFileSystems(string source, string destination, Durability durability)
+    {
+        var directory = Path.GetDirectoryName(destination)!;
+        var partial = Path.Combine(directory, "." + Path.GetFileName(destination) + PartialSuffix);
+        byte[] sourceHash;
+        using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = input.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                output.Write(buffer, 0, n);
+            }
+
+            output.Flush(flushToDisk: durability == Durability.Full);
+            sourceHash = hash.GetHashAndReset();
+        }
+
+        File.SetLastWriteTimeUtc(partial, File.GetLastWriteTimeUtc(source));
+        if (!HashOf(partial).AsSpan().SequenceEqual(sourceHash))
+        {
+            File.Delete(partial);
+            throw new IOException($"The copy of '{source}' to '{destination}' did not verify; the source was kept.");
+        }
+
+        var final = destination;
+        while (NativeFileSystem.Link(partial, final) is var errno && errno != 0)
+        {
+            if (errno != NativeFileSystem.EEXIST)
+            {
+                throw new IOException($"Cannot name the copy '{final}' (errno {errno}); the source was kept.");
+            }
+
+            final = NextFree(final, null);
+        }
+
+        File.Delete(partial);
+        Flush(durability, directory);
+        File.Delete(source);
+        Flush(durability, Path.GetDirectoryName(source)!);
+    }
+
+    private static void Flush(Durability durability, params string[] directories)
+    {
+        if (durability != Durability.Full)
+        {
+            return;
+        }
+
+        foreach (var d in directories.Distinct(StringComparer.Ordinal))
+        {
+            NativeFileSystem.FsyncDirectory(d);
+        }
+    }
+
+    /// <summary>Creates the destination's folders, refusing a symbolic link anywhere below the output root.</summary>
+    private static void CreateDirectoryWithoutLinks(string root, string directory)
+    {
+        Directory.CreateDirectory(root);
+        var relative = Path.GetRelativePath(root, directory);
+        if (relative == ".")
+        {
+            return;
+        }
+
+        var current = root;
+        foreach (var part in relative.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            var info = new DirectoryInfo(current);
+            if (info.LinkTarget is not null)
+            {
+                throw new IOException($"'{current}' is a symbolic link; Ingest never moves files through a link.");
+            }
+
+            if (!info.Exists)
+            {
+                info.Create();
             }
         }
     }

@@ -24,8 +24,9 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         EnsureFolders(source);
 
         var inPlace = await catalog.LoadInPlaceIdentitiesAsync(source.Name, ct);
-        summary.Reconciled = await ReconcileAsync(source, catalog, inPlace, ct);
-        var ready = SelectReady(source, inPlace, summary, ct);
+        summary.Reconciled = await ReconcileAsync(source, catalog, inPlace, summary, ct);
+        var backedOff = await catalog.LoadBackedOffPathsAsync(source.Name, ct);
+        var ready = SelectReady(source, inPlace, backedOff, summary, ct);
 
         var results = Channel.CreateBounded<FileAnalysis>(new BoundedChannelOptions(MaxBatch * 2) { SingleReader = true });
         var writer = WriteAsync(source, catalog, results.Reader, summary, ct);
@@ -60,7 +61,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         var inPlace = catalog is null ? [] : await catalog.LoadInPlaceIdentitiesAsync(source.Name, ct);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var reserved = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var candidate in SelectReady(source, inPlace, summary, ct))
+        foreach (var candidate in SelectReady(source, inPlace, [], summary, ct))
         {
             var a = FileAnalyzer.Analyze(candidate, source.MaxFileSize, ct);
             switch (a.Kind)
@@ -114,13 +115,20 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
     }
 
     /// <summary>Step 2: drops files already recorded in place and files written too recently to be complete.</summary>
-    private IEnumerable<ScanCandidate> SelectReady(IngestSource source, HashSet<FileIdentity> inPlace, ScanSummary summary, CancellationToken ct)
+    private IEnumerable<ScanCandidate> SelectReady(
+        IngestSource source, HashSet<FileIdentity> inPlace, HashSet<string> backedOff, ScanSummary summary, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var c in new DropFolderScanner(source).Enumerate(ct))
         {
             if (inPlace.Count > 0 && inPlace.Contains(new FileIdentity(source.Name, c.RelativePath, c.Size, c.LastWriteUtc.Ticks)))
             {
+                continue;
+            }
+
+            if (backedOff.Count > 0 && backedOff.Contains(c.RelativePath))
+            {
+                summary.BackedOff++;
                 continue;
             }
 
@@ -160,7 +168,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             }
 
             reserved.Clear();
-            var recorded = await catalog.RecordAsync(batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), CancellationToken.None);
+            var recorded = await catalog.RecordAsync(batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, CancellationToken.None);
             await DisposeAsync(source, catalog, recorded, summary);
             batch.Clear();
         }
@@ -201,17 +209,19 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                 if (item.Disposal.Disposition == Disposition.Move)
                 {
                     var root = item.IsFailure ? source.FailedFolder : item.Status == OccurrenceStatus.New ? source.ProcessedFolder : source.DuplicatesFolder;
-                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root);
+                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root, source.Durability);
                 }
                 else
                 {
-                    File.Delete(full);
+                    FileDisposer.Delete(full, source.Durability);
                 }
 
                 done.Add(new DisposalDone(item.Id, item.IsFailure, destination));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                // The record stands and stays pending: the next scan retries the move first.
+                summary.DisposalErrors++;
                 Log.DisposeFailed(logger, ex, r.Path);
             }
         }
@@ -254,7 +264,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
 
     /// <summary>Finishes disposals whose record committed before a crash, without a second occurrence.</summary>
     /// <remarks>A disposal that fails again stays pending; its file joins <paramref name="inPlace"/> so it is not ingested twice.</remarks>
-    private async Task<int> ReconcileAsync(IngestSource source, ICatalog catalog, HashSet<FileIdentity> inPlace, CancellationToken ct)
+    private async Task<int> ReconcileAsync(IngestSource source, ICatalog catalog, HashSet<FileIdentity> inPlace, ScanSummary summary, CancellationToken ct)
     {
         var pending = await catalog.GetPendingDisposalsAsync(source.Name, ct);
         var done = new List<DisposalDone>(pending.Count);
@@ -265,38 +275,43 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             var stillThere = info.Exists && info.Length == p.Size && info.LastWriteTimeUtc.Ticks == p.LastWriteTicks;
             try
             {
-                if (p.Disposition == Disposition.Move && p.Destination is { } planned)
+                string? destination = null;
+                if (!stillThere)
                 {
-                    if (File.Exists(planned) || !stillThere)
+                    // The move or delete happened (or the file is gone): only the bookkeeping was lost.
+                    destination = p.Destination is { } d && File.Exists(d) ? d : null;
+                    if (p.Disposition == Disposition.Move && destination is null)
                     {
-                        // The move happened (or the file is gone): only the bookkeeping was lost.
-                        if (!File.Exists(planned))
-                        {
-                            Log.ReconcileVanished(logger, p.Path);
-                        }
-
-                        done.Add(new DisposalDone(p.Id, p.IsFailure, File.Exists(planned) ? planned : null));
-                        continue;
+                        Log.ReconcileVanished(logger, p.Path);
+                    }
+                }
+                else if (p.Disposition == Disposition.Move && p.Destination is { } planned)
+                {
+                    var root = Path.GetDirectoryName(planned)!;
+                    if (FileDisposer.SameContent(full, planned))
+                    {
+                        // Crashed between link and unlink, or between a verified copy and the delete.
+                        FileDisposer.Delete(full, source.Durability);
+                        destination = planned;
+                    }
+                    else
+                    {
+                        destination = FileDisposer.Move(full, planned, root, source.Durability);
                     }
 
-                    var root = Path.GetDirectoryName(planned)!;
-                    var moved = FileDisposer.Move(full, planned, root);
-                    Log.Reconciled(logger, p.Path, moved);
-                    done.Add(new DisposalDone(p.Id, p.IsFailure, moved));
+                    Log.Reconciled(logger, p.Path, destination);
                 }
                 else
                 {
-                    if (stillThere)
-                    {
-                        File.Delete(full);
-                        Log.Reconciled(logger, p.Path, null);
-                    }
-
-                    done.Add(new DisposalDone(p.Id, p.IsFailure, null));
+                    FileDisposer.Delete(full, source.Durability);
+                    Log.Reconciled(logger, p.Path, null);
                 }
+
+                done.Add(new DisposalDone(p.Id, p.IsFailure, destination));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                summary.DisposalErrors++;
                 Log.DisposeFailed(logger, ex, p.Path);
                 inPlace.Add(new FileIdentity(source.Name, p.Path, p.Size, p.LastWriteTicks));
             }

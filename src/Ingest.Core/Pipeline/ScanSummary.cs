@@ -13,6 +13,12 @@ internal sealed class ScanSummary
     public int NotReady { get; set; }
     public int Skipped { get; set; }
     public int Reconciled { get; set; }
+
+    /// <summary>Files that could not be read and wait for their back-off (Ingest:RetryFailedAfter).</summary>
+    public int BackedOff { get; set; }
+
+    /// <summary>Moves or deletes that failed after the record committed (disk full, permissions); retried next scan.</summary>
+    public int DisposalErrors { get; set; }
     public TimeSpan Elapsed { get; set; }
     public List<PlannedAction> Planned { get; } = [];
 }

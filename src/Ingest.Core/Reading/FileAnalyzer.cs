@@ -22,6 +22,11 @@ internal sealed class FileAnalyzer
             return FileAnalysis.Fail(candidate, AnalysisKind.LeftInPlace, "symbolic link not followed");
         }
 
+        if (candidate.HasInvalidName)
+        {
+            return FileAnalysis.Fail(candidate, AnalysisKind.LeftInPlace, $"invalid file name (not valid UTF-8): {candidate.RelativePath}");
+        }
+
         if (maxFileSize is { } max && candidate.Size > max)
         {
             return FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.TooLarge}: {candidate.Size} bytes, the limit (Ingest:MaxFileSize) is {max}");

@@ -64,10 +64,22 @@ internal sealed class DropFolderScanner
         foreach (var candidate in entries)
         {
             ct.ThrowIfCancellationRequested();
-            if (_matcher.Match(candidate.RelativePath).HasMatches)
+            if (!_matcher.Match(candidate.RelativePath).HasMatches)
             {
-                yield return candidate;
+                continue;
             }
+
+            if (candidate.RelativePath.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                // A name .NET could not decode: it cannot be opened by that name, so it is reported with its raw bytes.
+                var directory = Path.GetDirectoryName(candidate.FullPath)!;
+                var slash = candidate.RelativePath.LastIndexOf('/');
+                var escaped = RawFileNames.Escape(directory, Path.GetFileName(candidate.FullPath));
+                yield return candidate with { RelativePath = (slash < 0 ? "" : candidate.RelativePath[..(slash + 1)]) + escaped, HasInvalidName = true };
+                continue;
+            }
+
+            yield return candidate;
         }
     }
 

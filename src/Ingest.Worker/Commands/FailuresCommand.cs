@@ -17,7 +17,7 @@ internal static class FailuresCommand
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteAsync(
-                    failures.Select(f => new FailureJson(f.Path, f.Reason, f.FailedUtc, f.Source, f.Kind, f.SizeBytes, f.Destination)).ToList(),
+                    failures.Select(f => new FailureJson(f.Path, f.Reason, f.FailedUtc, f.Source, f.Kind, f.SizeBytes, f.Destination, f.Attempts, f.Resolved)).ToList(),
                     IngestJsonContext.Default.ListFailureJson, token);
                 return ExitCodes.Success;
             }

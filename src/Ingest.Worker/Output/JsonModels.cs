@@ -25,16 +25,16 @@ internal sealed record DocumentJson(
 
 internal sealed record StatsJson(long Documents, long Occurrences, long Duplicates, long Failures, long DocumentBytes, long OccurrenceBytes);
 
-internal sealed record FailureJson(string Path, string Reason, DateTime FailedUtc, string Source, string Kind, long SizeBytes, string? Destination);
+internal sealed record FailureJson(string Path, string Reason, DateTime FailedUtc, string Source, string Kind, long SizeBytes, string? Destination, long Attempts, bool Resolved);
 
 internal sealed record PlannedJson(string Path, string Action, string? Reason, string? Sha256, string? Destination);
 
 internal sealed record ScanJson(
-    int New, int Duplicates, int Failed, long Bytes, double Elapsed, int NotReady, int Skipped, int Reconciled, bool DryRun,
+    int New, int Duplicates, int Failed, long Bytes, double Elapsed, int NotReady, int Skipped, int Reconciled, int BackedOff, int DisposalErrors, bool DryRun,
     IReadOnlyList<PlannedJson>? Planned)
 {
     public static ScanJson From(ScanSummary s, bool dryRun) => new(
-        s.New, s.Duplicates, s.Failed, s.Bytes, Math.Round(s.Elapsed.TotalSeconds, 3), s.NotReady, s.Skipped, s.Reconciled, dryRun,
+        s.New, s.Duplicates, s.Failed, s.Bytes, Math.Round(s.Elapsed.TotalSeconds, 3), s.NotReady, s.Skipped, s.Reconciled, s.BackedOff, s.DisposalErrors, dryRun,
         dryRun ? s.Planned.Select(p => new PlannedJson(p.Path, p.Action, p.Reason, p.Sha256, p.Destination)).ToList() : null);
 }
 

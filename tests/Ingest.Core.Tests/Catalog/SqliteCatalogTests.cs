@@ -30,7 +30,7 @@ public sealed class SqliteCatalogTests : IDisposable
     {
         using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
         var sha = new string('a', 64);
-        var recorded = await catalog.RecordAsync([Doc("x/a.txt", sha), Doc("y/a.txt", sha)], Keep, CancellationToken.None);
+        var recorded = await catalog.RecordAsync([Doc("x/a.txt", sha), Doc("y/a.txt", sha)], Keep, TimeSpan.FromMinutes(1), CancellationToken.None);
 
         Assert.Equal([OccurrenceStatus.New, OccurrenceStatus.Duplicate], recorded.Select(r => r.Status));
         var stats = await catalog.GetStatsAsync(CancellationToken.None);
@@ -42,9 +42,9 @@ public sealed class SqliteCatalogTests : IDisposable
     {
         using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
         var sha = new string('c', 64);
-        await catalog.RecordAsync([Doc("a.txt", sha)], Keep, CancellationToken.None);
+        await catalog.RecordAsync([Doc("a.txt", sha)], Keep, TimeSpan.FromMinutes(1), CancellationToken.None);
         _time.Advance(TimeSpan.FromHours(1));
-        var second = await catalog.RecordAsync([Doc("b.txt", sha)], Keep, CancellationToken.None);
+        var second = await catalog.RecordAsync([Doc("b.txt", sha)], Keep, TimeSpan.FromMinutes(1), CancellationToken.None);
 
         Assert.Equal(OccurrenceStatus.Duplicate, second[0].Status);
         var doc = (await catalog.FindDocumentAsync("ccc", CancellationToken.None)).Document!;
@@ -56,7 +56,7 @@ public sealed class SqliteCatalogTests : IDisposable
     public async Task Find_AmbiguousPrefix_ReportsMoreThanOneMatch()
     {
         using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
-        await catalog.RecordAsync([Doc("a", "ab" + new string('0', 62)), Doc("b", "ab" + new string('1', 62))], Keep, CancellationToken.None);
+        await catalog.RecordAsync([Doc("a", "ab" + new string('0', 62)), Doc("b", "ab" + new string('1', 62))], Keep, TimeSpan.FromMinutes(1), CancellationToken.None);
 
         Assert.Equal(2, (await catalog.FindDocumentAsync("ab", CancellationToken.None)).Matches);
         Assert.NotNull((await catalog.FindDocumentAsync("AB1", CancellationToken.None)).Document);

@@ -184,7 +184,7 @@ public sealed class ScanPipelineTests : IDisposable
             FileAnalyzer.Analyze(new ScanCandidate(path, "crash.txt", info.Length, info.LastWriteTimeUtc, false), null, CancellationToken.None).Facts,
             null, AnalysisKind.Document);
         // Commit the record as the pipeline does, then "crash" before the move.
-        await _catalog.RecordAsync([record], (_, _) => new PlannedDisposal(Disposition.Move, Path.Combine(source.ProcessedFolder, "crash.txt")), CancellationToken.None);
+        await _catalog.RecordAsync([record], (_, _) => new PlannedDisposal(Disposition.Move, Path.Combine(source.ProcessedFolder, "crash.txt")), TimeSpan.FromMinutes(1), CancellationToken.None);
 
         var summary = await Scan(source);
 
