@@ -15,6 +15,9 @@ internal sealed class FileAnalyzer
 {
     internal const int BufferSize = 256 * 1024;
 
+    /// <summary>Test hook run after a file is read and before it is re-checked, to change the file mid-scan.</summary>
+    internal static readonly AsyncLocal<Action<ScanCandidate>?> AfterReadForTests = new();
+
     public static FileAnalysis Analyze(ScanCandidate candidate, long? maxFileSize, CancellationToken ct)
     {
         if (candidate.IsSymbolicLink)
@@ -60,6 +63,7 @@ internal sealed class FileAnalyzer
             (result, total) = Read(stream, candidate, ct);
         }
 
+        AfterReadForTests.Value?.Invoke(candidate);
         if (result.Kind is AnalysisKind.Document or AnalysisKind.Rejected && ChangedSinceEnumeration(candidate, total))
         {
             return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, "changed while being read");
