@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 
+using Microsoft.Extensions.FileSystemGlobbing;
+
 namespace Ingest.Configuration;
 
 /// <summary>Refuses an invalid <c>Ingest</c> section at start, naming each bad key.</summary>
@@ -45,12 +47,26 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             foreach (var (key, value) in new[] { ("ProcessedFolder", options.ProcessedFolder), ("DuplicatesFolder", options.DuplicatesFolder), ("FailedFolder", options.FailedFolder) })
             {
                 var full = Path.GetFullPath(value);
-                Require(!PathUtil.IsSameOrInside(drop, full), $"{p}{key} ({full}) must not be the drop folder or inside it ({drop}).");
+                Require(!PathUtil.IsSameOrInside(drop, full) || IsExcluded(options, Path.GetRelativePath(drop, full)),
+                    $"{p}{key} ({full}) is inside the drop folder ({drop}) and not excluded by {p}Exclude: its files would be ingested again.");
                 Require(!PathUtil.IsSameOrInside(full, drop), $"{p}DropFolder ({drop}) must not be inside {p}{key} ({full}).");
             }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+
+        static bool IsExcluded(IngestOptions o, string relative)
+        {
+            if (relative == ".")
+            {
+                return false;
+            }
+
+            var matcher = new Matcher(StringComparison.Ordinal);
+            matcher.AddIncludePatterns(o.EffectiveInclude);
+            matcher.AddExcludePatterns(o.EffectiveExclude);
+            return !matcher.Match(PathUtil.ToCatalogPath(relative) + "/any-file.txt").HasMatches;
+        }
 
         void ValidateGlobs(string[]? globs, string key)
         {

@@ -19,6 +19,28 @@ internal static class PathUtil
                (c[f.Length] == Path.DirectorySeparatorChar || c[f.Length] == Path.AltDirectorySeparatorChar || f.EndsWith(Path.DirectorySeparatorChar));
     }
 
+    /// <summary>
+    /// True when <paramref name="fullPath"/>, or any folder between <paramref name="root"/> and it, is a symbolic link
+    /// (or junction): reading through it could leave the configured folder.
+    /// </summary>
+    public static bool HasLinkBelow(string root, string fullPath)
+    {
+        var current = Path.TrimEndingDirectorySeparator(fullPath);
+        root = Path.TrimEndingDirectorySeparator(root);
+        while (current.Length > root.Length && IsSameOrInside(root, current))
+        {
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && (info.Attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                return true;
+            }
+
+            current = Path.GetDirectoryName(current) ?? root;
+        }
+
+        return false;
+    }
+
     /// <summary>A path relative to the drop folder with forward slashes, as recorded in the catalog.</summary>
     public static string ToCatalogPath(string relative) =>
         Path.DirectorySeparatorChar == '/' ? relative : relative.Replace(Path.DirectorySeparatorChar, '/');

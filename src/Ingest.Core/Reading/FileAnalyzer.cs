@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using Ingest.Configuration;
 using Ingest.Decoding;
 using Ingest.Metadata;
 using Ingest.Scanning;
@@ -33,6 +34,13 @@ internal sealed class FileAnalyzer
         if (maxFileSize is { } max && candidate.Size > max)
         {
             return FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.TooLarge}: {candidate.Size} bytes, the limit (Ingest:MaxFileSize) is {max}");
+        }
+
+        // Resolved-path check just before opening: a folder swapped for a link since enumeration is not followed.
+        var root = candidate.FullPath[..^candidate.RelativePath.Length];
+        if (PathUtil.HasLinkBelow(root, candidate.FullPath))
+        {
+            return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, "a folder on its path became a symbolic link");
         }
 
         FileStream stream;

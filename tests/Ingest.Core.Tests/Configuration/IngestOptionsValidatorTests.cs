@@ -35,4 +35,18 @@ public sealed class IngestOptionsValidatorTests
         var o = new IngestOptions { DropFolder = "/srv/drop", ProcessedFolder = "/srv/drop/processed" };
         Assert.Contains(Errors(o), e => e.Contains("Ingest:ProcessedFolder", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_OutputFolderInsideTheDropFolderButExcluded_IsAccepted()
+    {
+        var o = new IngestOptions { DropFolder = "/srv/drop", ProcessedFolder = "/srv/drop/_done", Exclude = ["_done/**"] };
+        Assert.Empty(Errors(o));
+    }
+
+    [Fact]
+    public void Validate_DropFolderInsideAnOutputFolder_IsRefused()
+    {
+        var o = new IngestOptions { DropFolder = "/srv/out/drop", FailedFolder = "/srv/out" };
+        Assert.Contains(Errors(o), e => e.Contains("Ingest:DropFolder", StringComparison.Ordinal));
+    }
 }
