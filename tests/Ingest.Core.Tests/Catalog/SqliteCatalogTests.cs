@@ -106,7 +106,7 @@ public sealed class SqliteCatalogTests : IDisposable
     [Fact]
     public void Open_FileThatIsNotSqlite_IsRefusedAndLeftUntouched()
     {
-        var bytes = Texts.Utf8(string.Concat(Enumerable.Repeat("this is not a database ", 100)));
+        var bytes = Encode.Utf8(string.Concat(Enumerable.Repeat("this is not a database ", 100)));
         _temp.Write("data/ingest.db", bytes);
 
         var ex = Assert.Throws<CatalogException>(() => SqliteCatalog.Open(DbPath, readOnly: false, _time));

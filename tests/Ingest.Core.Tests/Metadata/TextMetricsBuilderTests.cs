@@ -22,7 +22,7 @@ public sealed class TextMetricsBuilderTests
     private static string ExpectedTextSha(string text)
     {
         var normalized = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Normalize(NormalizationForm.FormC);
-        return Texts.Sha256Hex(Encoding.UTF8.GetBytes(normalized));
+        return Encode.Sha256Hex(Encoding.UTF8.GetBytes(normalized));
     }
 
     [Theory]
@@ -88,7 +88,7 @@ public sealed class TextMetricsBuilderTests
     public void TextSha256_IsTheSame_ForLfCrlfAndCrLineEnds()
     {
         var lf = Measure(Texts.Chinese).TextSha256;
-        Assert.Equal(lf, Measure(Texts.Crlf(Texts.Chinese)).TextSha256);
+        Assert.Equal(lf, Measure(Encode.Crlf(Texts.Chinese)).TextSha256);
         Assert.Equal(lf, Measure(Texts.Chinese.Replace('\n', '\r')).TextSha256);
         Assert.Equal(ExpectedTextSha(Texts.Chinese), lf);
     }

@@ -20,10 +20,10 @@ public sealed class FileAnalyzerTests : IDisposable
     [Fact]
     public void Analyze_Utf8Text_HashesTheRawBytes()
     {
-        var bytes = Texts.Utf8(Texts.Chinese);
+        var bytes = Encode.Utf8(Texts.Chinese);
         var result = Analyze(bytes);
         Assert.Equal(AnalysisKind.Document, result.Kind);
-        Assert.Equal(Texts.Sha256Hex(bytes), result.Facts!.Sha256);
+        Assert.Equal(Encode.Sha256Hex(bytes), result.Facts!.Sha256);
         Assert.Equal(bytes.Length, result.Facts.SizeBytes);
         Assert.Equal("utf-8", result.Facts.Encoding);
         Assert.False(result.Facts.HasBom);
@@ -36,11 +36,11 @@ public sealed class FileAnalyzerTests : IDisposable
     {
         var variants = new (byte[] Bytes, string Encoding, bool Bom)[]
         {
-            (Texts.Utf8(Texts.Chinese), "utf-8", false),
-            (Texts.Utf8Bom(Texts.Chinese), "utf-8", true),
-            (Texts.Utf8(Texts.Crlf(Texts.Chinese)), "utf-8", false),
-            (Texts.Utf16Le(Texts.Chinese), "utf-16le", true),
-            (Texts.Utf16Be(Texts.Crlf(Texts.Chinese)), "utf-16be", true),
+            (Encode.Utf8(Texts.Chinese), "utf-8", false),
+            (Encode.Utf8Bom(Texts.Chinese), "utf-8", true),
+            (Encode.Utf8(Encode.Crlf(Texts.Chinese)), "utf-8", false),
+            (Encode.Utf16Le(Texts.Chinese), "utf-16le", true),
+            (Encode.Utf16Be(Encode.Crlf(Texts.Chinese)), "utf-16be", true),
         };
         var results = variants.Select(v => (v, r: Analyze(v.Bytes))).ToList();
         foreach (var (v, r) in results)
@@ -74,7 +74,7 @@ public sealed class FileAnalyzerTests : IDisposable
     [Fact]
     public void Analyze_NulByteFarBeyondTheHead_IsStillBinaryContent()
     {
-        var bytes = Texts.Utf8(string.Concat(Enumerable.Repeat(Texts.English, 20_000)));
+        var bytes = Encode.Utf8(string.Concat(Enumerable.Repeat(Texts.English, 20_000)));
         bytes[^10] = 0;
         Assert.True(bytes.Length > FileAnalyzer.BufferSize);
         Assert.StartsWith("binary content", Analyze(bytes).Reason, StringComparison.Ordinal);
@@ -83,13 +83,13 @@ public sealed class FileAnalyzerTests : IDisposable
     [Fact]
     public void Analyze_LargeFileAcrossManyBuffers_MatchesTheWholeFileHashes()
     {
-        var text = string.Concat(Enumerable.Repeat(Texts.Crlf(Texts.Chinese), 4000));
-        var bytes = Texts.Utf8(text);
+        var text = string.Concat(Enumerable.Repeat(Encode.Crlf(Texts.Chinese), 4000));
+        var bytes = Encode.Utf8(text);
         Assert.True(bytes.Length > 3 * FileAnalyzer.BufferSize);
         var result = Analyze(bytes);
-        Assert.Equal(Texts.Sha256Hex(bytes), result.Facts!.Sha256);
-        var lf = Texts.Utf8(text.Replace("\r\n", "\n", StringComparison.Ordinal));
-        Assert.Equal(Texts.Sha256Hex(lf), result.Facts.TextSha256);
+        Assert.Equal(Encode.Sha256Hex(bytes), result.Facts!.Sha256);
+        var lf = Encode.Utf8(text.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal(Encode.Sha256Hex(lf), result.Facts.TextSha256);
         Assert.Equal(6 * 4000, result.Facts.LineCount);
     }
 
@@ -104,7 +104,7 @@ public sealed class FileAnalyzerTests : IDisposable
     [Fact]
     public void Analyze_FileLargerThanMaxFileSize_IsRejectedAsTooLarge()
     {
-        var result = Analyze(Texts.Utf8(Texts.English), maxSize: 10);
+        var result = Analyze(Encode.Utf8(Texts.English), maxSize: 10);
         Assert.Equal(AnalysisKind.Rejected, result.Kind);
         Assert.StartsWith("too large", result.Reason, StringComparison.Ordinal);
     }
@@ -112,7 +112,7 @@ public sealed class FileAnalyzerTests : IDisposable
     [Fact]
     public void Analyze_FileThatChangedSinceEnumeration_IsSkippedForThisPass()
     {
-        var path = _temp.Write("moving.txt", Texts.Utf8(Texts.English));
+        var path = _temp.Write("moving.txt", Encode.Utf8(Texts.English));
         var info = new FileInfo(path);
         var stale = new ScanCandidate(path, "moving.txt", info.Length - 5, info.LastWriteTimeUtc, false);
         var result = FileAnalyzer.Analyze(stale, null, CancellationToken.None);

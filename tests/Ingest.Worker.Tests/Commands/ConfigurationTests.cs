@@ -48,7 +48,7 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public async Task ConfigFile_RelativePaths_ResolveAgainstTheFilesDirectory()
     {
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
         var elsewhere = Path.Combine(_ws.Root, "elsewhere");
         Directory.CreateDirectory(elsewhere);
         await File.WriteAllTextAsync(_ws.ConfigPath, _ws.Settings.ToJsonString());
@@ -66,7 +66,7 @@ public sealed class ConfigurationTests : IDisposable
     {
         var otherDrop = Path.Combine(_ws.Root, "cwd", "env-drop");
         Directory.CreateDirectory(otherDrop);
-        File.WriteAllBytes(Path.Combine(otherDrop, "e.txt"), Texts.Utf8(Texts.English));
+        File.WriteAllBytes(Path.Combine(otherDrop, "e.txt"), Encode.Utf8(Texts.English));
         await File.WriteAllTextAsync(_ws.ConfigPath, _ws.Settings.ToJsonString());
 
         var result = await IngestProcess.RunAsync(Path.Combine(_ws.Root, "cwd"), ["scan", "--json", "--config", _ws.ConfigPath],
@@ -83,7 +83,7 @@ public sealed class ConfigurationTests : IDisposable
         var drop = Path.Combine(cwd, "drop");
         Directory.CreateDirectory(drop);
         var file = Path.Combine(drop, "hello.txt");
-        File.WriteAllBytes(file, Texts.Utf8(Texts.English));
+        File.WriteAllBytes(file, Encode.Utf8(Texts.English));
         File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-1));
 
         var result = await IngestProcess.RunAsync(cwd, ["scan"]);

@@ -11,11 +11,11 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task Show_UniquePrefix_PrintsTheDocumentWithEveryOccurrence()
     {
-        var bytes = Texts.Utf8(Texts.Chinese);
+        var bytes = Encode.Utf8(Texts.Chinese);
         _ws.Put("a.txt", bytes);
         _ws.Put("b/a.txt", bytes);
         await _ws.JsonAsync("scan");
-        var sha = Texts.Sha256Hex(bytes);
+        var sha = Encode.Sha256Hex(bytes);
 
         var doc = await _ws.JsonAsync("show", sha[..8]);
 
@@ -30,9 +30,9 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task Show_UnknownPrefix_ExitsFourWithAClearError()
     {
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
         await _ws.JsonAsync("scan");
-        var sha = Texts.Sha256Hex(Texts.Utf8(Texts.English));
+        var sha = Encode.Sha256Hex(Encode.Utf8(Texts.English));
         var unknown = sha[0] == 'f' ? "0000" : "ffff";
 
         var result = await _ws.RunAsync("show", unknown);
@@ -47,7 +47,7 @@ public sealed class QueryCommandTests : IDisposable
         // Enough documents that two share a first hex digit.
         for (var i = 0; i < 17; i++)
         {
-            _ws.Put($"d{i}.txt", Texts.Utf8($"{Texts.English}{i}\n"));
+            _ws.Put($"d{i}.txt", Encode.Utf8($"{Texts.English}{i}\n"));
         }
 
         var list = (await _ws.JsonAsync("scan")) is not null ? (await _ws.JsonAsync("list")).Arr() : null;
@@ -76,8 +76,8 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task List_Limit_ReturnsTheFirstSeenDocuments()
     {
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
-        _ws.Put("b.txt", Texts.Utf8(Texts.Chinese));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
+        _ws.Put("b.txt", Encode.Utf8(Texts.Chinese));
         await _ws.JsonAsync("scan");
 
         var all = (await _ws.JsonAsync("list")).Arr();

@@ -14,14 +14,14 @@ public sealed class ScanCommandTests : IDisposable
     {
         var files = new Dictionary<string, byte[]>
         {
-            ["讲话.txt"] = Texts.Utf8(Texts.Chinese),
-            ["2024/副本 讲话.txt"] = Texts.Utf8(Texts.Chinese),             // duplicate in another sub-folder
-            ["windows/讲话 crlf.txt"] = Texts.Utf8(Texts.Crlf(Texts.Chinese)), // other bytes, same text
-            ["windows/讲话 bom.txt"] = Texts.Utf8Bom(Texts.Chinese),
-            ["windows/讲话 utf16.txt"] = Texts.Utf16Le(Texts.Chinese),
-            ["mac/minutes be.txt"] = Texts.Utf16Be(Texts.English),
-            ["minutes.txt"] = Texts.Utf8(Texts.English),
-            ["archive/minutes.txt"] = Texts.Utf8(Texts.English),                // duplicate, same file name
+            ["讲话.txt"] = Encode.Utf8(Texts.Chinese),
+            ["2024/副本 讲话.txt"] = Encode.Utf8(Texts.Chinese),             // duplicate in another sub-folder
+            ["windows/讲话 crlf.txt"] = Encode.Utf8(Encode.Crlf(Texts.Chinese)), // other bytes, same text
+            ["windows/讲话 bom.txt"] = Encode.Utf8Bom(Texts.Chinese),
+            ["windows/讲话 utf16.txt"] = Encode.Utf16Le(Texts.Chinese),
+            ["mac/minutes be.txt"] = Encode.Utf16Be(Texts.English),
+            ["minutes.txt"] = Encode.Utf8(Texts.English),
+            ["archive/minutes.txt"] = Encode.Utf8(Texts.English),                // duplicate, same file name
             ["empty.txt"] = [],
             ["photo.jpg"] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00],
         };
@@ -40,7 +40,7 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal((6, 8, 2, 2), (stats.Num("documents"), stats.Num("occurrences"), stats.Num("duplicates"), stats.Num("failures")));
 
         // One document per distinct content, every occurrence with the right status.
-        var chinese = list.Single(d => d!.Str("sha256") == Texts.Sha256Hex(files["讲话.txt"]))!;
+        var chinese = list.Single(d => d!.Str("sha256") == Encode.Sha256Hex(files["讲话.txt"]))!;
         Assert.Equal(["new", "duplicate"], chinese["occurrences"]!.Arr().Select(o => o!.Str("status")));
         Assert.Equal("关于加强社区图书馆建设的讲话", chinese.Str("title"));
         var chineseTextSha = chinese.Str("textSha256");
@@ -51,8 +51,8 @@ public sealed class ScanCommandTests : IDisposable
             Assert.Equal("new", Assert.Single(doc["occurrences"]!.Arr())!.Str("status"));
         }
 
-        Assert.Equal("utf-16le", list.Single(d => d!.Str("sha256") == Texts.Sha256Hex(files["windows/讲话 utf16.txt"]))!.Str("encoding"));
-        Assert.True(list.Single(d => d!.Str("sha256") == Texts.Sha256Hex(files["windows/讲话 bom.txt"]))!["hasBom"]!.GetValue<bool>());
+        Assert.Equal("utf-16le", list.Single(d => d!.Str("sha256") == Encode.Sha256Hex(files["windows/讲话 utf16.txt"]))!.Str("encoding"));
+        Assert.True(list.Single(d => d!.Str("sha256") == Encode.Sha256Hex(files["windows/讲话 bom.txt"]))!["hasBom"]!.GetValue<bool>());
 
         // Failures with their reasons.
         Assert.Equal("empty file", failures.Single(f => f!.Str("path") == "empty.txt")!.Str("reason"));
@@ -87,9 +87,9 @@ public sealed class ScanCommandTests : IDisposable
     [Fact]
     public async Task Scan_Twice_SecondPassFindsNothingNew()
     {
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
         await _ws.JsonAsync("scan");
-        _ws.Put("a.txt", Texts.Utf8(Texts.English)); // the same file dropped again later
+        _ws.Put("a.txt", Encode.Utf8(Texts.English)); // the same file dropped again later
 
         var second = await _ws.JsonAsync("scan");
 
@@ -101,8 +101,8 @@ public sealed class ScanCommandTests : IDisposable
     [Fact]
     public async Task Scan_DryRun_ListsPlannedActionsAndChangesNothing()
     {
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
-        _ws.Put("b.txt", Texts.Utf8(Texts.English));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
+        _ws.Put("b.txt", Encode.Utf8(Texts.English));
 
         var dry = await _ws.JsonAsync("scan", "--dry-run");
 
@@ -119,8 +119,8 @@ public sealed class ScanCommandTests : IDisposable
     {
         _ws.Ingest["OnSuccess"] = "Keep";
         _ws.Ingest["OnDuplicate"] = "Keep";
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
-        _ws.Put("b/a.txt", Texts.Utf8(Texts.English));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
+        _ws.Put("b/a.txt", Encode.Utf8(Texts.English));
 
         var first = await _ws.JsonAsync("scan");
         var second = await _ws.JsonAsync("scan");
@@ -135,7 +135,7 @@ public sealed class ScanCommandTests : IDisposable
     [Fact]
     public async Task Scan_TextOutput_PrintsASummaryLine()
     {
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
         var result = await _ws.RunAsync("scan");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("new 1, duplicates 0, failed 0", result.StdOut, StringComparison.Ordinal);
@@ -158,7 +158,7 @@ public sealed class ScanCommandTests : IDisposable
     {
         var other = Path.Combine(_ws.Root, "other drop");
         Directory.CreateDirectory(other);
-        File.WriteAllBytes(Path.Combine(other, "x.txt"), Texts.Utf8(Texts.English));
+        File.WriteAllBytes(Path.Combine(other, "x.txt"), Encode.Utf8(Texts.English));
         File.SetLastWriteTimeUtc(Path.Combine(other, "x.txt"), DateTime.UtcNow.AddMinutes(-1));
 
         var summary = await _ws.JsonAsync("scan", "--drop", other);

@@ -32,7 +32,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         var expected = new Dictionary<string, string>(); // relative path -> sha256
         for (var i = 0; i < fileCount; i++)
         {
-            var bytes = i % 97 == 0 ? [] : Texts.Utf8($"{Texts.Chinese}第{i % (fileCount * 3 / 4)}号文件\n");
+            var bytes = i % 97 == 0 ? [] : Encode.Utf8($"{Texts.Chinese}第{i % (fileCount * 3 / 4)}号文件\n");
             var relative = $"batch{i % 7}/file {i:D4}.txt";
             _ws.Put(relative, bytes);
             expected[relative] = Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -19,10 +19,10 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task Scan_DatabaseThatIsNotSqlite_IsRefusedUntouchedAndNoFileMoves()
     {
-        var garbage = Texts.Utf8(string.Concat(Enumerable.Repeat("definitely not a catalog\n", 200)));
+        var garbage = Encode.Utf8(string.Concat(Enumerable.Repeat("definitely not a catalog\n", 200)));
         Directory.CreateDirectory(Path.GetDirectoryName(_ws.Database)!);
         await File.WriteAllBytesAsync(_ws.Database, garbage);
-        var dropped = _ws.Put("a.txt", Texts.Utf8(Texts.English));
+        var dropped = _ws.Put("a.txt", Encode.Utf8(Texts.English));
 
         var result = await _ws.RunAsync("scan");
 
@@ -37,7 +37,7 @@ public sealed class FaultTests : IDisposable
     public async Task Scan_DatabaseLockedByAnotherProcess_WaitsForTheLockAndSucceeds()
     {
         await _ws.JsonAsync("scan"); // creates the catalog
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
         _ws.Settings["Logging"]!["LogLevel"]!["Default"] = "Information";
         await File.WriteAllTextAsync(_ws.ConfigPath, _ws.Settings.ToJsonString());
 
@@ -90,8 +90,8 @@ public sealed class FaultTests : IDisposable
             return; // uses POSIX permissions and setpriv
         }
 
-        var path = _ws.Put("secret.txt", Texts.Utf8(Texts.English));
-        _ws.Put("open.txt", Texts.Utf8(Texts.Chinese));
+        var path = _ws.Put("secret.txt", Encode.Utf8(Texts.English));
+        _ws.Put("open.txt", Encode.Utf8(Texts.Chinese));
         await File.WriteAllTextAsync(_ws.ConfigPath, _ws.Settings.ToJsonString());
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var asRoot = Environment.UserName == "root";
@@ -153,8 +153,8 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task Backup_WhileTheCatalogIsInUse_WritesAConsistentCopyAndNeverOverwrites()
     {
-        _ws.Put("a.txt", Texts.Utf8(Texts.English));
-        _ws.Put("b.txt", Texts.Utf8(Texts.Chinese));
+        _ws.Put("a.txt", Encode.Utf8(Texts.English));
+        _ws.Put("b.txt", Encode.Utf8(Texts.Chinese));
         await _ws.JsonAsync("scan");
         var target = Path.Combine(_ws.Root, "backups", "copy.db");
 

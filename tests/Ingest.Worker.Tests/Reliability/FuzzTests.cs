@@ -15,7 +15,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
     {
         var seed = Environment.TickCount;
         var random = new Random(seed);
-        var encodings = new Func<string, byte[]>[] { Texts.Utf8, Texts.Utf8Bom, Texts.Utf16Le, Texts.Utf16Be };
+        var encodings = new Func<string, byte[]>[] { Encode.Utf8, Encode.Utf8Bom, Encode.Utf16Le, Encode.Utf16Be };
         const int count = 300;
         for (var i = 0; i < count; i++)
         {
@@ -27,11 +27,11 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
                     random.NextBytes(bytes);
                     break;
                 case 1:
-                    var utf8 = Texts.Utf8(Texts.Chinese);
+                    var utf8 = Encode.Utf8(Texts.Chinese);
                     bytes = utf8[..random.Next(1, utf8.Length)]; // truncated, often mid-character
                     break;
                 case 2:
-                    bytes = [.. Texts.Utf8(Texts.English), .. Texts.Utf16Le(Texts.Chinese)]; // mixed encodings
+                    bytes = [.. Encode.Utf8(Texts.English), .. Encode.Utf16Le(Texts.Chinese)]; // mixed encodings
                     break;
                 case 3:
                     bytes = encodings[random.Next(encodings.Length)](Texts.Chinese + new string('\n', random.Next(3)) + i);
@@ -46,7 +46,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
                         s.Append((char)random.Next(1, 0xD7FF));
                     }
 
-                    bytes = Texts.Utf8(s.ToString());
+                    bytes = Encode.Utf8(s.ToString());
                     break;
             }
 

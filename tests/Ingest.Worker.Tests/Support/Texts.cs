@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Ingest.Worker.Tests.Support;
 
 /// <summary>Fixture texts written for these tests.</summary>
@@ -14,16 +12,4 @@ internal static class Texts
     public const string English =
         "Minutes of the Harbour Reading Club\n" +
         "Members agreed to meet on the first Monday of every month.\n";
-
-    public static byte[] Utf8(string text) => new UTF8Encoding(false).GetBytes(text);
-
-    public static byte[] Utf8Bom(string text) => [0xEF, 0xBB, 0xBF, .. Utf8(text)];
-
-    public static byte[] Utf16Le(string text) => [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(text)];
-
-    public static byte[] Utf16Be(string text) => [0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes(text)];
-
-    public static string Crlf(string text) => text.Replace("\n", "\r\n", StringComparison.Ordinal);
-
-    public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 }
