@@ -15,6 +15,13 @@ internal sealed class FileAnalyzer
 {
     internal const int BufferSize = 256 * 1024;
 
+    /// <summary>Analyzes a file outside any scan (re-analysis of a kept document).</summary>
+    public static FileAnalysis AnalyzePath(string fullPath, string displayPath, long? maxFileSize, CancellationToken ct)
+    {
+        var info = new FileInfo(fullPath);
+        return Analyze(new ScanCandidate(info.FullName, displayPath, info.Length, info.LastWriteTimeUtc, info.LinkTarget is not null), maxFileSize, ct);
+    }
+
     public static FileAnalysis Analyze(ScanCandidate candidate, long? maxFileSize, CancellationToken ct)
     {
         if (candidate.IsSymbolicLink)
@@ -69,7 +76,28 @@ internal sealed class FileAnalyzer
         return !info.Exists || info.Length != bytesRead || bytesRead != candidate.Size || info.LastWriteTimeUtc != candidate.LastWriteUtc;
     }
 
+    /// <summary>
+    /// Reads the file; when the encoding chosen from the head proves invalid further on, reads it again with
+    /// that label excluded. Each retry excludes one more candidate, so this ends within a few passes.
+    /// </summary>
     private static (FileAnalysis, long) Read(FileStream stream, ScanCandidate candidate, CancellationToken ct)
+    {
+        HashSet<string>? excluded = null;
+        while (true)
+        {
+            var (result, total, failedLabel) = ReadOnce(stream, candidate, excluded, ct);
+            if (failedLabel is null)
+            {
+                return (result!, total);
+            }
+
+            (excluded ??= new HashSet<string>(StringComparer.Ordinal)).Add(failedLabel);
+            stream.Seek(0, SeekOrigin.Begin);
+        }
+    }
+
+    /// <returns>The analysis, the bytes read, or (instead of an analysis) the label to exclude on a second pass.</returns>
+    private static (FileAnalysis?, long, string?) ReadOnce(FileStream stream, ScanCandidate candidate, IReadOnlySet<string>? excluded, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         char[]? chars = null;
@@ -80,16 +108,19 @@ internal sealed class FileAnalyzer
             long total = length;
             if (length == 0)
             {
-                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.EmptyFile), total);
+                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.EmptyFile), total, null);
             }
 
-            var detection = EncodingDetector.Detect(buffer.AsSpan(0, length), isWholeFile: length < buffer.Length);
+            var headIsWholeFile = length < buffer.Length;
+            var detection = EncodingDetector.Detect(buffer.AsSpan(0, length), headIsWholeFile, excluded);
             if (detection.Encoding is not { } encoding)
             {
                 total += DrainForLength(stream, buffer);
-                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, detection.FailureReason!), total);
+                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, detection.FailureReason!), total, null);
             }
 
+            // A guess from the head can be retried with another candidate; a BOM or a whole-file check cannot.
+            var canRetry = !headIsWholeFile && !encoding.HasBom;
             var decoder = encoding.Encoding.GetDecoder();
             chars = ArrayPool<char>.Shared.Rent(encoding.Encoding.GetMaxCharCount(buffer.Length));
             using var metrics = new TextMetricsBuilder();
@@ -107,16 +138,21 @@ internal sealed class FileAnalyzer
                 }
                 catch (DecoderFallbackException ex)
                 {
+                    if (canRetry)
+                    {
+                        return (null, total, encoding.Label);
+                    }
+
                     var at = position + offset + Math.Max(ex.Index, 0);
                     total += DrainForLength(stream, buffer);
-                    return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total);
+                    return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total, null);
                 }
 
                 var text = chars.AsSpan(0, charCount);
                 if (!encoding.AllowsNulBytes && text.Contains('\0'))
                 {
                     total += DrainForLength(stream, buffer);
-                    return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total);
+                    return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total, null);
                 }
 
                 metrics.Append(text);
@@ -138,7 +174,12 @@ internal sealed class FileAnalyzer
                     }
                     catch (DecoderFallbackException)
                     {
-                        return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: truncated {encoding.Label} sequence at the end"), total);
+                        if (canRetry)
+                        {
+                            return (null, total, encoding.Label);
+                        }
+
+                        return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: truncated {encoding.Label} sequence at the end"), total, null);
                     }
                 }
             }
@@ -147,8 +188,9 @@ internal sealed class FileAnalyzer
             hash.GetHashAndReset(digest);
             var m = metrics.Complete();
             var facts = new DocumentFacts(
-                Convert.ToHexStringLower(digest), total, encoding.Label, encoding.HasBom, encoding.Confidence, m.Title, m.LineCount, m.TextSha256);
-            return (FileAnalysis.Ok(candidate, facts), total);
+                Convert.ToHexStringLower(digest), total, encoding.Label, encoding.HasBom, encoding.Confidence, m.Title, m.LineCount, m.TextSha256,
+                TextDetails.From(m));
+            return (FileAnalysis.Ok(candidate, facts), total, null);
         }
         finally
         {
