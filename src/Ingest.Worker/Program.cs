@@ -15,6 +15,7 @@ var root = new RootCommand("Ingest: records every text file dropped into a folde
     ShowCommand.Create(),
     StatsCommand.Create(),
     FailuresCommand.Create(),
+    ReanalyzeCommand.Create(),
 };
 
 var parse = root.Parse(args);
