@@ -77,27 +77,62 @@ internal sealed class FileAnalyzer
     }
 
     /// <summary>
-    /// Reads the file; when the encoding chosen from the head proves invalid further on, reads it again with
-    /// that label excluded. Each retry excludes one more candidate, so this ends within a few passes.
+    /// Reads the file; when the encoding chosen from the head proves invalid further on, detects again on the
+    /// part of the file that failed (with the failed labels excluded) and reads the file again with that choice.
+    /// Each retry excludes one more candidate, so this ends within a few passes.
     /// </summary>
     private static (FileAnalysis, long) Read(FileStream stream, ScanCandidate candidate, CancellationToken ct)
     {
         HashSet<string>? excluded = null;
+        DetectedEncoding? forced = null;
         while (true)
         {
-            var (result, total, failedLabel) = ReadOnce(stream, candidate, excluded, ct);
-            if (failedLabel is null)
+            var (result, total, failure) = ReadOnce(stream, candidate, forced, excluded, ct);
+            if (failure is not { } f)
             {
                 return (result!, total);
             }
 
-            (excluded ??= new HashSet<string>(StringComparer.Ordinal)).Add(failedLabel);
+            (excluded ??= new HashSet<string>(StringComparer.Ordinal)).Add(f.Label);
+            var redetected = DetectAt(stream, f.ChunkStart, excluded);
+            if (redetected.Encoding is not { } encoding)
+            {
+                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, redetected.FailureReason!), stream.Length);
+            }
+
+            forced = encoding;
             stream.Seek(0, SeekOrigin.Begin);
         }
     }
 
-    /// <returns>The analysis, the bytes read, or (instead of an analysis) the label to exclude on a second pass.</returns>
-    private static (FileAnalysis?, long, string?) ReadOnce(FileStream stream, ScanCandidate candidate, IReadOnlySet<string>? excluded, CancellationToken ct)
+    /// <summary>Detects on the chunk where decoding failed: that is where the evidence is.</summary>
+    private static Detection DetectAt(FileStream stream, long chunkStart, HashSet<string> excluded)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            stream.Seek(chunkStart, SeekOrigin.Begin);
+            var length = ReadFull(stream, buffer);
+            var sample = buffer.AsSpan(0, length);
+
+            // Start after a line break so that no candidate sees the second half of a multi-byte character.
+            var sync = chunkStart == 0 ? -1 : sample[..Math.Min(sample.Length, 4096)].IndexOf((byte)'\n');
+            if (sync >= 0 && sync + 1 < sample.Length)
+            {
+                sample = sample[(sync + 1)..];
+            }
+
+            return EncodingDetector.Detect(sample, isWholeFile: length < buffer.Length, excluded);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <returns>The analysis and the bytes read, or (instead of an analysis) the label that failed and where.</returns>
+    private static (FileAnalysis?, long, (string Label, long ChunkStart)?) ReadOnce(
+        FileStream stream, ScanCandidate candidate, DetectedEncoding? forced, HashSet<string>? excluded, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         char[]? chars = null;
@@ -112,7 +147,7 @@ internal sealed class FileAnalyzer
             }
 
             var headIsWholeFile = length < buffer.Length;
-            var detection = EncodingDetector.Detect(buffer.AsSpan(0, length), headIsWholeFile, excluded);
+            var detection = forced is not null ? new Detection(forced, null) : EncodingDetector.Detect(buffer.AsSpan(0, length), headIsWholeFile, excluded);
             if (detection.Encoding is not { } encoding)
             {
                 total += DrainForLength(stream, buffer);
@@ -140,7 +175,7 @@ internal sealed class FileAnalyzer
                 {
                     if (canRetry)
                     {
-                        return (null, total, encoding.Label);
+                        return (null, total, (encoding.Label, position));
                     }
 
                     var at = position + offset + Math.Max(ex.Index, 0);
@@ -176,7 +211,7 @@ internal sealed class FileAnalyzer
                     {
                         if (canRetry)
                         {
-                            return (null, total, encoding.Label);
+                            return (null, total, (encoding.Label, Math.Max(0, position - BufferSize)));
                         }
 
                         return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: truncated {encoding.Label} sequence at the end"), total, null);
