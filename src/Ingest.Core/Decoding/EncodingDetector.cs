@@ -179,7 +179,7 @@ internal static class EncodingDetector
             }
 
             return best is not null && bestScore >= 0.5
-                ? Detection.Ok(best, 0, bestScore)
+                ? Detection.Ok(best, 0, Math.Round(bestScore, 3))
                 : Detection.Fail(BinaryContent + ": NUL bytes in a file that is not UTF-16");
         }
         finally
