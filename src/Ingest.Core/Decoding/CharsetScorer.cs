@@ -8,14 +8,24 @@ namespace Ingest.Decoding;
 /// </summary>
 internal static class CharsetScorer
 {
+    private enum Family : byte { Chinese, Japanese, Korean, Western }
+
     /// <summary>Scores <paramref name="text"/> (decoded with <paramref name="label"/>); ASCII is neutral.</summary>
     public static double Score(string label, ReadOnlySpan<char> text)
     {
+        // Resolved once: the loop below runs over up to 64K characters per candidate.
+        var family = label switch
+        {
+            TextEncodings.Gb18030 or TextEncodings.Big5 => Family.Chinese,
+            TextEncodings.ShiftJis => Family.Japanese,
+            TextEncodings.EucKr => Family.Korean,
+            _ => Family.Western,
+        };
         double sum = 0;
         var count = 0;
         var run = 0;
         double runSum = 0;
-        var western = label == TextEncodings.Windows1252;
+        var western = family == Family.Western;
         foreach (var c in text)
         {
             if (c < 0x80)
@@ -32,11 +42,11 @@ internal static class CharsetScorer
 
             count++;
             run++;
-            runSum += label switch
+            runSum += family switch
             {
-                TextEncodings.Gb18030 or TextEncodings.Big5 => Chinese(c),
-                TextEncodings.ShiftJis => Japanese(c),
-                TextEncodings.EucKr => Korean(c),
+                Family.Chinese => Chinese(c),
+                Family.Japanese => Japanese(c),
+                Family.Korean => Korean(c),
                 _ => Western(c),
             };
         }
