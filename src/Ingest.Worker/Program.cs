@@ -16,6 +16,7 @@ var root = new RootCommand("Ingest: records every text file dropped into a folde
     StatsCommand.Create(),
     FailuresCommand.Create(),
     BackupCommand.Create(),
+    ReanalyzeCommand.Create(),
 };
 
 var parse = root.Parse(args);

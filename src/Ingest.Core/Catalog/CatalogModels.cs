@@ -40,7 +40,8 @@ internal sealed record DocumentView(
     long LineCount,
     string TextSha256,
     DateTime FirstSeenUtc,
-    IReadOnlyList<OccurrenceView> Occurrences);
+    IReadOnlyList<OccurrenceView> Occurrences,
+    TextDetails? Details = null);
 
 internal sealed record FailureView(string Source, string Path, string Reason, DateTime FailedUtc, string Kind, long SizeBytes, string? Destination, long Attempts, bool Resolved);
 

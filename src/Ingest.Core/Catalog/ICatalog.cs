@@ -1,3 +1,5 @@
+using Ingest.Reading;
+
 namespace Ingest.Catalog;
 
 /// <summary>
@@ -36,6 +38,9 @@ internal interface ICatalog : IDisposable
     Task<DocumentLookup> FindDocumentAsync(string sha256Prefix, CancellationToken ct);
 
     Task<CatalogStats> GetStatsAsync(CancellationToken ct);
+
+    /// <summary>Replaces the decoded-text metadata of the document with <see cref="DocumentFacts.Sha256"/>; false when there is none.</summary>
+    Task<bool> UpdateDocumentFactsAsync(DocumentFacts facts, CancellationToken ct);
 
     Task<IReadOnlyList<FailureView>> ListFailuresAsync(CancellationToken ct);
 

@@ -121,10 +121,12 @@ internal sealed class SqliteCatalog : ICatalog
             using var tx = _connection.BeginTransaction();
 
             using var insertDoc = Command(tx, """
-                INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen)
-                VALUES ($sha, $size, $enc, $bom, $conf, $title, $lines, $tsha, $now)
+                INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen,
+                                      language, newline, non_blank_line_count, char_count, cjk_count, word_count, outline)
+                VALUES ($sha, $size, $enc, $bom, $conf, $title, $lines, $tsha, $now, $lang, $nl, $nonblank, $chars, $cjk, $words, $outline)
                 ON CONFLICT (sha256) DO NOTHING RETURNING id
-                """, "$sha", "$size", "$enc", "$bom", "$conf", "$title", "$lines", "$tsha", "$now");
+                """, "$sha", "$size", "$enc", "$bom", "$conf", "$title", "$lines", "$tsha", "$now",
+                "$lang", "$nl", "$nonblank", "$chars", "$cjk", "$words", "$outline");
             using var findDoc = Command(tx, "SELECT id FROM document WHERE sha256 = $sha", "$sha");
             using var insertOcc = Command(tx, """
                 INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
@@ -146,7 +148,8 @@ internal sealed class SqliteCatalog : ICatalog
             {
                 if (r.Facts is { } f)
                 {
-                    Set(insertDoc, f.Sha256, f.SizeBytes, f.Encoding, f.HasBom ? 1 : 0, f.Confidence, (object?)f.Title ?? DBNull.Value, f.LineCount, f.TextSha256, now);
+                    Set(insertDoc, [f.Sha256, f.SizeBytes, f.Encoding, f.HasBom ? 1 : 0, f.Confidence, (object?)f.Title ?? DBNull.Value, f.LineCount, f.TextSha256, now,
+                        .. DetailValues(f.Details)]);
                     var newId = insertDoc.ExecuteScalar();
                     long docId;
                     OccurrenceStatus status;
@@ -304,6 +307,30 @@ internal sealed class SqliteCatalog : ICatalog
         }
     }
 
+    public Task<bool> UpdateDocumentFactsAsync(DocumentFacts facts, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var tx = _connection.BeginTransaction();
+            using var cmd = Command(tx, """
+                UPDATE document SET encoding = $enc, has_bom = $bom, confidence = $conf, title = $title, line_count = $lines, text_sha256 = $tsha,
+                    language = $lang, newline = $nl, non_blank_line_count = $nonblank, char_count = $chars, cjk_count = $cjk, word_count = $words, outline = $outline
+                WHERE sha256 = $sha
+                """, "$enc", "$bom", "$conf", "$title", "$lines", "$tsha", "$lang", "$nl", "$nonblank", "$chars", "$cjk", "$words", "$outline", "$sha");
+            Set(cmd, [facts.Encoding, facts.HasBom ? 1 : 0, facts.Confidence, (object?)facts.Title ?? DBNull.Value, facts.LineCount, facts.TextSha256,
+                .. DetailValues(facts.Details), facts.Sha256]);
+            var changed = cmd.ExecuteNonQuery();
+            tx.Commit();
+            return Task.FromResult(changed > 0);
+        }
+    }
+
+    /// <summary>The v2 columns, in insert order: language, newline, non-blank lines, chars, CJK, words, outline.</summary>
+    private static object[] DetailValues(TextDetails? d) => d is null
+        ? [DBNull.Value, DBNull.Value, DBNull.Value, DBNull.Value, DBNull.Value, DBNull.Value, DBNull.Value]
+        : [d.Language, d.Newline, d.NonBlankLineCount, d.CharCount, d.CjkCount, d.WordCount, OutlineCodec.Encode(d.Outline)];
+
     public Task<IReadOnlyList<FailureView>> ListFailuresAsync(CancellationToken ct)
     {
         lock (_gate)
@@ -355,7 +382,8 @@ internal sealed class SqliteCatalog : ICatalog
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT d.id, d.sha256, d.size_bytes, d.encoding, d.has_bom, d.confidence, d.title, d.line_count, d.text_sha256, d.first_seen,
-                   o.source, o.path, o.status, o.ingested, o.last_write, o.size_bytes, o.disposition, o.destination, o.pending
+                   o.source, o.path, o.status, o.ingested, o.last_write, o.size_bytes, o.disposition, o.destination, o.pending,
+                   d.language, d.newline, d.non_blank_line_count, d.char_count, d.cjk_count, d.word_count, d.outline
             FROM (SELECT * FROM document {tail}) d
             LEFT JOIN occurrence o ON o.document_id = d.id
             ORDER BY d.first_seen, d.sha256, o.id
@@ -379,7 +407,7 @@ internal sealed class SqliteCatalog : ICatalog
                 currentId = id;
                 occurrences = [];
                 docs.Add(new DocumentView(r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4) != 0, r.GetDouble(5),
-                    r.IsDBNull(6) ? null : r.GetString(6), r.GetInt64(7), r.GetString(8), Utc(r.GetInt64(9)), occurrences));
+                    r.IsDBNull(6) ? null : r.GetString(6), r.GetInt64(7), r.GetString(8), Utc(r.GetInt64(9)), occurrences, ReadDetails(r, 19)));
             }
 
             if (!r.IsDBNull(10))
@@ -391,6 +419,12 @@ internal sealed class SqliteCatalog : ICatalog
 
         return docs;
     }
+
+    /// <summary>The v2 columns from <paramref name="at"/> on; null for a document not analyzed since v2.</summary>
+    private static TextDetails? ReadDetails(SqliteDataReader r, int at) => r.IsDBNull(at)
+        ? null
+        : new TextDetails(r.GetString(at + 1), r.GetInt64(at + 2), r.GetInt64(at + 3), r.GetInt64(at + 4), r.GetInt64(at + 5), r.GetString(at),
+            OutlineCodec.Decode(r.GetString(at + 6)));
 
     private static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
 

@@ -63,6 +63,16 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX ux_failure_transient_once ON failure(source, path, reason) WHERE kind = 'transient' AND resolved = 0;
         CREATE INDEX ix_failure_open_transient ON failure(source, path) WHERE kind = 'transient' AND resolved = 0;
         """,
+        // v2 (decoding issue): text metadata. Null for documents recorded by v1 until 'ingest reanalyze' fills them.
+        """
+        ALTER TABLE document ADD COLUMN language TEXT;
+        ALTER TABLE document ADD COLUMN newline TEXT;
+        ALTER TABLE document ADD COLUMN non_blank_line_count INTEGER;
+        ALTER TABLE document ADD COLUMN char_count INTEGER;
+        ALTER TABLE document ADD COLUMN cjk_count INTEGER;
+        ALTER TABLE document ADD COLUMN word_count INTEGER;
+        ALTER TABLE document ADD COLUMN outline TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

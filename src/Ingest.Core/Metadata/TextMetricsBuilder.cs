@@ -6,7 +6,7 @@ namespace Ingest.Metadata;
 
 /// <summary>
 /// Streams decoded text through NFC normalization and computes the exact metadata of the contract:
-/// title, line count and text hash. Memory is bounded by the chunk size, whatever the document's size.
+/// title, line count and text hash, plus the counts, language and outline of <see cref="LineStatistics"/>. Memory is bounded by the chunk size, whatever the document's size.
 /// </summary>
 /// <remarks>
 /// NFC can only be applied to a chunk that ends before a character that never combines with what precedes it,
@@ -18,6 +18,7 @@ internal sealed class TextMetricsBuilder : IDisposable
     private const int MaxCarry = 1 << 16;
 
     private readonly IncrementalHash _textHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly LineStatistics _statistics = new();
     private readonly Encoder _utf8 = new UTF8Encoding(false, false).GetEncoder();
     private char[] _carry = ArrayPool<char>.Shared.Rent(1024);
     private int _carryLength;
@@ -83,12 +84,14 @@ internal sealed class TextMetricsBuilder : IDisposable
         };
         Span<byte> hash = stackalloc byte[32];
         _textHash.GetHashAndReset(hash);
-        return new TextMetrics(title, lineCount, Convert.ToHexStringLower(hash));
+        var s = _statistics.Complete();
+        return new TextMetrics(title, lineCount, Convert.ToHexStringLower(hash), s.Newline, s.NonBlankLineCount, s.CharCount, s.CjkCount, s.WordCount, s.Language, s.Outline);
     }
 
     public void Dispose()
     {
         _textHash.Dispose();
+        _statistics.Dispose();
         ArrayPool<char>.Shared.Return(_carry);
         ArrayPool<char>.Shared.Return(_normalized);
         ArrayPool<byte>.Shared.Return(_bytes);
@@ -145,6 +148,7 @@ internal sealed class TextMetricsBuilder : IDisposable
 
         _any = true;
         CountLinesAndHash(segment);
+        _statistics.Append(segment);
         if (_titleState is not TitleState.Done)
         {
             FeedTitle(segment);

@@ -1,3 +1,4 @@
+using Ingest.Metadata;
 using Ingest.Scanning;
 
 namespace Ingest.Reading;
@@ -26,7 +27,21 @@ internal sealed record DocumentFacts(
     double Confidence,
     string? Title,
     long LineCount,
-    string TextSha256);
+    string TextSha256,
+    TextDetails? Details = null);
+
+/// <summary>The text metadata of the decoding issue; null for documents recorded before it was computed.</summary>
+internal sealed record TextDetails(
+    string Newline,
+    long NonBlankLineCount,
+    long CharCount,
+    long CjkCount,
+    long WordCount,
+    string Language,
+    IReadOnlyList<OutlineEntry> Outline)
+{
+    public static TextDetails From(TextMetrics m) => new(m.Newline, m.NonBlankLineCount, m.CharCount, m.CjkCount, m.WordCount, m.Language, m.Outline);
+}
 
 /// <summary>The outcome of reading one candidate file.</summary>
 internal sealed record FileAnalysis(ScanCandidate Candidate, AnalysisKind Kind, DocumentFacts? Facts, string? Reason)

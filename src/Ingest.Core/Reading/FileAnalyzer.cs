@@ -19,6 +19,13 @@ internal sealed class FileAnalyzer
     /// <summary>Test hook run after a file is read and before it is re-checked, to change the file mid-scan.</summary>
     internal static readonly AsyncLocal<Action<ScanCandidate>?> AfterReadForTests = new();
 
+    /// <summary>Analyzes a file outside any scan (re-analysis of a kept document).</summary>
+    public static FileAnalysis AnalyzePath(string fullPath, string displayPath, long? maxFileSize, CancellationToken ct)
+    {
+        var info = new FileInfo(fullPath);
+        return Analyze(new ScanCandidate(info.FullName, displayPath, info.Length, info.LastWriteTimeUtc, info.LinkTarget is not null), maxFileSize, ct);
+    }
+
     public static FileAnalysis Analyze(ScanCandidate candidate, long? maxFileSize, CancellationToken ct)
     {
         if (candidate.IsSymbolicLink)
@@ -37,8 +44,9 @@ internal sealed class FileAnalyzer
         }
 
         // Resolved-path check just before opening: a folder swapped for a link since enumeration is not followed.
-        var root = candidate.FullPath[..^candidate.RelativePath.Length];
-        if (PathUtil.HasLinkBelow(root, candidate.FullPath))
+        var relative = PathUtil.FromCatalogPath("", candidate.RelativePath);
+        var root = candidate.FullPath.EndsWith(relative, StringComparison.Ordinal) ? candidate.FullPath[..^relative.Length] : null;
+        if (root is { Length: > 0 } && PathUtil.HasLinkBelow(root, candidate.FullPath))
         {
             return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, "a folder on its path became a symbolic link");
         }
@@ -86,7 +94,63 @@ internal sealed class FileAnalyzer
         return !info.Exists || info.Length != bytesRead || bytesRead != candidate.Size || info.LastWriteTimeUtc != candidate.LastWriteUtc;
     }
 
+    /// <summary>
+    /// Reads the file; when the encoding chosen from the head proves invalid further on, detects again on the
+    /// part of the file that failed (with the failed labels excluded) and reads the file again with that choice.
+    /// Each retry excludes one more candidate, so this ends within a few passes.
+    /// </summary>
     private static (FileAnalysis, long) Read(FileStream stream, ScanCandidate candidate, CancellationToken ct)
+    {
+        HashSet<string>? excluded = null;
+        DetectedEncoding? forced = null;
+        while (true)
+        {
+            var (result, total, failure) = ReadOnce(stream, candidate, forced, excluded, ct);
+            if (failure is not { } f)
+            {
+                return (result!, total);
+            }
+
+            (excluded ??= new HashSet<string>(StringComparer.Ordinal)).Add(f.Label);
+            var redetected = DetectAt(stream, f.ChunkStart, excluded);
+            if (redetected.Encoding is not { } encoding)
+            {
+                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, redetected.FailureReason!), stream.Length);
+            }
+
+            forced = encoding;
+            stream.Seek(0, SeekOrigin.Begin);
+        }
+    }
+
+    /// <summary>Detects on the chunk where decoding failed: that is where the evidence is.</summary>
+    private static Detection DetectAt(FileStream stream, long chunkStart, HashSet<string> excluded)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            stream.Seek(chunkStart, SeekOrigin.Begin);
+            var length = ReadFull(stream, buffer);
+            var sample = buffer.AsSpan(0, length);
+
+            // Start after a line break so that no candidate sees the second half of a multi-byte character.
+            var sync = chunkStart == 0 ? -1 : sample[..Math.Min(sample.Length, 4096)].IndexOf((byte)'\n');
+            if (sync >= 0 && sync + 1 < sample.Length)
+            {
+                sample = sample[(sync + 1)..];
+            }
+
+            return EncodingDetector.Detect(sample, isWholeFile: length < buffer.Length, excluded);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <returns>The analysis and the bytes read, or (instead of an analysis) the label that failed and where.</returns>
+    private static (FileAnalysis?, long, (string Label, long ChunkStart)?) ReadOnce(
+        FileStream stream, ScanCandidate candidate, DetectedEncoding? forced, HashSet<string>? excluded, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         char[]? chars = null;
@@ -97,16 +161,19 @@ internal sealed class FileAnalyzer
             long total = length;
             if (length == 0)
             {
-                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.EmptyFile), total);
+                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.EmptyFile), total, null);
             }
 
-            var detection = EncodingDetector.Detect(buffer.AsSpan(0, length), isWholeFile: length < buffer.Length);
+            var headIsWholeFile = length < buffer.Length;
+            var detection = forced is not null ? new Detection(forced, null) : EncodingDetector.Detect(buffer.AsSpan(0, length), headIsWholeFile, excluded);
             if (detection.Encoding is not { } encoding)
             {
                 total += DrainForLength(stream, buffer);
-                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, detection.FailureReason!), total);
+                return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, detection.FailureReason!), total, null);
             }
 
+            // A guess from the head can be retried with another candidate; a BOM or a whole-file check cannot.
+            var canRetry = !headIsWholeFile && !encoding.HasBom;
             var decoder = encoding.Encoding.GetDecoder();
             chars = ArrayPool<char>.Shared.Rent(encoding.Encoding.GetMaxCharCount(buffer.Length));
             using var metrics = new TextMetricsBuilder();
@@ -124,16 +191,21 @@ internal sealed class FileAnalyzer
                 }
                 catch (DecoderFallbackException ex)
                 {
+                    if (canRetry)
+                    {
+                        return (null, total, (encoding.Label, position));
+                    }
+
                     var at = position + offset + Math.Max(ex.Index, 0);
                     total += DrainForLength(stream, buffer);
-                    return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total);
+                    return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total, null);
                 }
 
                 var text = chars.AsSpan(0, charCount);
                 if (!encoding.AllowsNulBytes && text.Contains('\0'))
                 {
                     total += DrainForLength(stream, buffer);
-                    return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total);
+                    return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total, null);
                 }
 
                 metrics.Append(text);
@@ -155,7 +227,12 @@ internal sealed class FileAnalyzer
                     }
                     catch (DecoderFallbackException)
                     {
-                        return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: truncated {encoding.Label} sequence at the end"), total);
+                        if (canRetry)
+                        {
+                            return (null, total, (encoding.Label, Math.Max(0, position - BufferSize)));
+                        }
+
+                        return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: truncated {encoding.Label} sequence at the end"), total, null);
                     }
                 }
             }
@@ -164,8 +241,9 @@ internal sealed class FileAnalyzer
             hash.GetHashAndReset(digest);
             var m = metrics.Complete();
             var facts = new DocumentFacts(
-                Convert.ToHexStringLower(digest), total, encoding.Label, encoding.HasBom, encoding.Confidence, m.Title, m.LineCount, m.TextSha256);
-            return (FileAnalysis.Ok(candidate, facts), total);
+                Convert.ToHexStringLower(digest), total, encoding.Label, encoding.HasBom, encoding.Confidence, m.Title, m.LineCount, m.TextSha256,
+                TextDetails.From(m));
+            return (FileAnalysis.Ok(candidate, facts), total, null);
         }
         finally
         {

@@ -29,10 +29,10 @@ internal static class ListCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table("SHA256", "FIRST SEEN", "SIZE", "ENCODING", "LINES", "SEEN", "TITLE");
+            var table = new Table("SHA256", "FIRST SEEN", "SIZE", "ENCODING", "LANG", "LINES", "SEEN", "TITLE");
             foreach (var d in docs)
             {
-                table.Add(d.Sha256[..12], Table.Time(d.FirstSeenUtc), d.SizeBytes.ToString(CultureInfo.InvariantCulture), d.Encoding,
+                table.Add(d.Sha256[..12], Table.Time(d.FirstSeenUtc), d.SizeBytes.ToString(CultureInfo.InvariantCulture), d.Encoding, d.Details?.Language ?? "-",
                     d.LineCount.ToString(CultureInfo.InvariantCulture), d.Occurrences.Count.ToString(CultureInfo.InvariantCulture), Table.Cut(d.Title, 60));
             }
 

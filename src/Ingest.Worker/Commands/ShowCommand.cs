@@ -37,10 +37,17 @@ internal static class ShowCommand
                 $"title:       {d.Title ?? "-"}",
                 $"size:        {d.SizeBytes.ToString(inv)} bytes",
                 $"encoding:    {d.Encoding}{(d.HasBom ? " (BOM)" : "")}, confidence {d.Confidence.ToString("0.00", inv)}",
-                $"lines:       {d.LineCount.ToString(inv)}",
+                $"lines:       {d.LineCount.ToString(inv)}{(d.Details is { } x ? $" ({x.NonBlankLineCount.ToString(inv)} non-blank), newline {x.Newline}" : "")}",
+                $"language:    {d.Details?.Language ?? "-"}",
+                $"counts:      {(d.Details is { } c ? $"{c.CharCount.ToString(inv)} characters, {c.CjkCount.ToString(inv)} CJK, {c.WordCount.ToString(inv)} words" : "-")}",
                 $"textSha256:  {d.TextSha256}",
                 $"first seen:  {Table.Time(d.FirstSeenUtc)}",
                 "");
+            if (d.Details is { Outline.Count: > 0 } details)
+            {
+                text += "outline:\n" + string.Join('\n', details.Outline.Select(o => $"  {new string(' ', (o.Level - 1) * 2)}{o.Text}  (line {o.Line.ToString(inv)})")) + "\n\n";
+            }
+
             var table = new Table("STATUS", "INGESTED", "SOURCE", "PATH", "DESTINATION");
             foreach (var o in d.Occurrences)
             {

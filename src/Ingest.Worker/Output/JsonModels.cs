@@ -14,14 +14,27 @@ internal sealed record OccurrenceJson(
         new(o.Source, o.Path, o.Status, o.IngestedUtc, o.LastWriteUtc, o.SizeBytes, o.Disposition, o.Destination, o.Pending);
 }
 
+internal sealed record OutlineJson(int Level, string Text, long Line);
+
+/// <summary>
+/// One document, for both <c>list</c> and <c>show</c>. The text metadata of the decoding issue is null for a
+/// document recorded before it existed, until <c>ingest reanalyze</c> fills it in.
+/// </summary>
 internal sealed record DocumentJson(
     string Sha256, long SizeBytes, string Encoding, bool HasBom, double Confidence, string? Title, long LineCount, string TextSha256,
-    DateTime FirstSeenUtc, IReadOnlyList<OccurrenceJson> Occurrences)
+    DateTime FirstSeenUtc, IReadOnlyList<OccurrenceJson> Occurrences,
+    string? Language, string? Newline, long? NonBlankLineCount, long? CharCount, long? CjkCount, long? WordCount, IReadOnlyList<OutlineJson>? Outline)
 {
     public static DocumentJson From(DocumentView d) =>
         new(d.Sha256, d.SizeBytes, d.Encoding, d.HasBom, d.Confidence, d.Title, d.LineCount, d.TextSha256, d.FirstSeenUtc,
-            d.Occurrences.Select(OccurrenceJson.From).ToList());
+            d.Occurrences.Select(OccurrenceJson.From).ToList(),
+            d.Details?.Language, d.Details?.Newline, d.Details?.NonBlankLineCount, d.Details?.CharCount, d.Details?.CjkCount, d.Details?.WordCount,
+            d.Details?.Outline.Select(o => new OutlineJson(o.Level, o.Text, o.Line)).ToList());
 }
+
+internal sealed record ReanalyzedJson(string Sha256, string Status, string? Path, string? Detail);
+
+internal sealed record ReanalyzeJson(int Updated, int Unchanged, int Missing, int Mismatched, int Failed, IReadOnlyList<ReanalyzedJson> Documents);
 
 internal sealed record StatsJson(long Documents, long Occurrences, long Duplicates, long Failures, long DocumentBytes, long OccurrenceBytes);
 
@@ -47,6 +60,7 @@ internal sealed record ScanJson(
 [JsonSerializable(typeof(StatsJson))]
 [JsonSerializable(typeof(List<FailureJson>))]
 [JsonSerializable(typeof(ScanJson))]
+[JsonSerializable(typeof(ReanalyzeJson))]
 internal sealed partial class IngestJsonContext : JsonSerializerContext;
 
 internal static class JsonOutput
