@@ -18,7 +18,7 @@ internal static class FailuresCommand
             {
                 await JsonOutput.WriteAsync(
                     failures.Select(f => new FailureJson(f.Path, f.Reason, f.FailedUtc, f.Source, f.Kind, f.SizeBytes, f.Destination, f.Attempts, f.Resolved)).ToList(),
-                    IngestJsonContext.Default.ListFailureJson, token);
+                    JsonOutput.Context.ListFailureJson, token);
                 return ExitCodes.Success;
             }
 

@@ -25,7 +25,7 @@ internal static class ListCommand
             var docs = await catalog.ListDocumentsAsync(parse.GetValue(limit), token);
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(docs.Select(DocumentJson.From).ToList(), IngestJsonContext.Default.ListDocumentJson, token);
+                await JsonOutput.WriteAsync(docs.Select(DocumentJson.From).ToList(), JsonOutput.Context.ListDocumentJson, token);
                 return ExitCodes.Success;
             }
 

@@ -66,7 +66,7 @@ internal static class ReanalyzeCommand
                 results.Count(r => r.Status == "mismatch"), results.Count(r => r.Status == "failed"), results);
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(summary, IngestJsonContext.Default.ReanalyzeJson, token);
+                await JsonOutput.WriteAsync(summary, JsonOutput.Context.ReanalyzeJson, token);
             }
             else
             {

@@ -45,7 +45,7 @@ internal static class ScanCommand
 
                 if (parse.GetValue(json))
                 {
-                    await JsonOutput.WriteAsync(ScanJson.From(summary, isDryRun), IngestJsonContext.Default.ScanJson, token);
+                    await JsonOutput.WriteAsync(ScanJson.From(summary, isDryRun), JsonOutput.Context.ScanJson, token);
                 }
                 else
                 {

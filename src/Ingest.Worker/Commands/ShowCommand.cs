@@ -27,7 +27,7 @@ internal static class ShowCommand
 
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(DocumentJson.From(d), IngestJsonContext.Default.DocumentJson, token);
+                await JsonOutput.WriteAsync(DocumentJson.From(d), JsonOutput.Context.DocumentJson, token);
                 return ExitCodes.Success;
             }
 

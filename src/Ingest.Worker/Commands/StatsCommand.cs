@@ -17,7 +17,7 @@ internal static class StatsCommand
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteAsync(new StatsJson(s.Documents, s.Occurrences, s.Duplicates, s.Failures, s.DocumentBytes, s.OccurrenceBytes),
-                    IngestJsonContext.Default.StatsJson, token);
+                    JsonOutput.Context.StatsJson, token);
                 return ExitCodes.Success;
             }
 

@@ -65,6 +65,15 @@ internal sealed partial class IngestJsonContext : JsonSerializerContext;
 
 internal static class JsonOutput
 {
+    /// <summary>The contract's settings, writing CJK text as UTF-8 rather than \u escapes (stdout is data for people too).</summary>
+    public static readonly IngestJsonContext Context = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>Writes one JSON value to stdout.</summary>
     public static async Task WriteAsync<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, CancellationToken ct)
     {
