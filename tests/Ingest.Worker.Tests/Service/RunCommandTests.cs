@@ -134,13 +134,15 @@ public sealed class RunCommandTests
         await File.WriteAllTextAsync(Path.Combine(sandbox.Root, "in", "right", "a.txt"), "same text\n");
         await File.WriteAllTextAsync(Path.Combine(sandbox.Drop, "top.txt"), "the top-level drop folder is not a source\n");
 
-        var scan = await IngestProcess.RunAsync(sandbox.Root, Deadline, "scan", "--json", "--config", sandbox.Config);
+        // Run from elsewhere: relative paths in Sources entries resolve against the configuration file's directory.
+        var elsewhere = Path.GetTempPath();
+        var scan = await IngestProcess.RunAsync(elsewhere, Deadline, "scan", "--json", "--config", sandbox.Config);
         Assert.True(scan.ExitCode == 0, scan.Stderr);
         var summary = JsonDocument.Parse(scan.Stdout).RootElement;
         Assert.Equal(1, summary.GetProperty("new").GetInt32());
         Assert.Equal(1, summary.GetProperty("duplicates").GetInt32());
 
-        var list = await IngestProcess.RunAsync(sandbox.Root, Deadline, "list", "--json", "--config", sandbox.Config);
+        var list = await IngestProcess.RunAsync(elsewhere, Deadline, "list", "--json", "--config", sandbox.Config);
         var occurrences = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Single().GetProperty("occurrences").EnumerateArray()
             .Select(o => o.GetProperty("source").GetString()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["left", "right"], occurrences);
