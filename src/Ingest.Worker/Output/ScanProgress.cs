@@ -42,7 +42,12 @@ internal sealed class ScanProgress : IProgress<ScanSummary>, IDisposable
     {
         lock (_gate)
         {
-            _current = value;
+            // The final report of a source (Elapsed set) comes just before its "finished" log line: leave the line clean.
+            _current = value.Elapsed > TimeSpan.Zero ? null : value;
+            if (_current is null)
+            {
+                Clear();
+            }
         }
     }
 
@@ -85,11 +90,16 @@ internal sealed class ScanProgress : IProgress<ScanSummary>, IDisposable
         _timer.Dispose();
         lock (_gate)
         {
-            if (_lastWidth > 0)
-            {
-                _out.Write("\r" + new string(' ', _lastWidth) + "\r");
-                _lastWidth = 0;
-            }
+            Clear();
+        }
+    }
+
+    private void Clear()
+    {
+        if (_lastWidth > 0)
+        {
+            _out.Write("\r" + new string(' ', _lastWidth) + "\r");
+            _lastWidth = 0;
         }
     }
 }
