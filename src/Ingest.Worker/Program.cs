@@ -11,6 +11,7 @@ var root = new RootCommand("Ingest: records every text file dropped into a folde
     CommonOptions.Config,
     CommonOptions.Database,
     ScanCommand.Create(),
+    RunCommand.Create(),
     ListCommand.Create(),
     ShowCommand.Create(),
     StatsCommand.Create(),
@@ -30,7 +31,15 @@ if (parse.Errors.Count > 0)
     return ExitCodes.BadConfiguration;
 }
 
-return await parse.InvokeAsync();
+// `run` stops through the host's lifetime (SIGTERM, Ctrl+C, the Windows SCM), which finishes the batch in flight
+// and exits 0; the other commands are cancelled by System.CommandLine and exit 130.
+var invocation = new InvocationConfiguration();
+if (parse.CommandResult.Command.Name == RunCommand.Name)
+{
+    invocation.ProcessTerminationTimeout = null;
+}
+
+return await parse.InvokeAsync(invocation);
 
 /// <summary>The composition root shared by every command.</summary>
 internal static partial class Program

@@ -29,6 +29,17 @@ public enum Durability
     Normal,
 }
 
+/// <summary>How a scan judges that a file is complete (<c>Ingest:ReadyCheck</c>).</summary>
+public enum ReadyCheck
+{
+    /// <summary>The last write is at least <c>MinFileAge</c> seconds old.</summary>
+    Age,
+    /// <summary>Size and last-write time are unchanged across two consecutive scans.</summary>
+    Stable,
+    /// <summary>A marker file <c>&lt;name&gt;&lt;ReadyMarkerSuffix&gt;</c> exists; it is removed after ingest.</summary>
+    Marker,
+}
+
 /// <summary>The <c>Ingest</c> configuration section.</summary>
 public sealed class IngestOptions
 {
@@ -94,9 +105,73 @@ public sealed class IngestOptions
     /// <summary>Seconds before a file that could not be read (permissions, sharing) is tried again; doubles per attempt up to 64 times.</summary>
     public double RetryFailedAfter { get; set; } = 60;
 
+    /// <summary>Watch the drop folders under <c>ingest run</c> to trigger a scan early; the schedule stays the safety net.</summary>
+    public bool Watch { get; set; } = true;
+
+    /// <summary>How a file is judged complete.</summary>
+    public ReadyCheck ReadyCheck { get; set; } = ReadyCheck.Age;
+
+    /// <summary>Suffix of the marker file when <see cref="ReadyCheck"/> is Marker.</summary>
+    public string ReadyMarkerSuffix { get; set; } = ".done";
+
+    /// <summary>Several drop folders; when set, the top-level <see cref="DropFolder"/> is not a source of its own.</summary>
+    public IngestSourceOptions[]? Sources { get; set; }
+
     /// <summary>The effective include list.</summary>
     public IReadOnlyList<string> EffectiveInclude => Include is { Length: > 0 } ? Include : DefaultInclude;
 
     /// <summary>The effective exclude list.</summary>
     public IReadOnlyList<string> EffectiveExclude => Exclude ?? DefaultExclude;
+}
+
+/// <summary>One entry of <c>Ingest:Sources</c>. Every unset value is inherited from the <c>Ingest</c> section.</summary>
+public sealed class IngestSourceOptions
+{
+    /// <summary>Unique name of the source, recorded with each occurrence.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The folder operators drop files into.</summary>
+    public string? DropFolder { get; set; }
+
+    /// <summary>Where new documents go.</summary>
+    public string? ProcessedFolder { get; set; }
+
+    /// <summary>Where duplicates go.</summary>
+    public string? DuplicatesFolder { get; set; }
+
+    /// <summary>Where rejected files go.</summary>
+    public string? FailedFolder { get; set; }
+
+    /// <summary>Create a missing drop folder.</summary>
+    public bool? CreateDropFolder { get; set; }
+
+    /// <summary>Include globs; replaces the inherited list.</summary>
+    public string[]? Include { get; set; }
+
+    /// <summary>Exclude globs; replaces the inherited list.</summary>
+    public string[]? Exclude { get; set; }
+
+    /// <summary>Seconds since the last write before a file counts as complete.</summary>
+    public double? MinFileAge { get; set; }
+
+    /// <summary>Quartz cron expression of this source's scan job.</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>Disposition of a new document.</summary>
+    public Disposition? OnSuccess { get; set; }
+
+    /// <summary>Disposition of a duplicate.</summary>
+    public Disposition? OnDuplicate { get; set; }
+
+    /// <summary>Disposition of a rejected file.</summary>
+    public FailureDisposition? OnFailure { get; set; }
+
+    /// <summary>Files larger than this many bytes fail as "too large".</summary>
+    public long? MaxFileSize { get; set; }
+
+    /// <summary>How a file is judged complete.</summary>
+    public ReadyCheck? ReadyCheck { get; set; }
+
+    /// <summary>Suffix of the marker file.</summary>
+    public string? ReadyMarkerSuffix { get; set; }
 }

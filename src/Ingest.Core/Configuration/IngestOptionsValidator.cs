@@ -40,8 +40,13 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(!string.IsNullOrWhiteSpace(options.Schedule), $"{p}Schedule must be a Quartz cron expression.");
         ValidateGlobs(options.Include, "Include");
         ValidateGlobs(options.Exclude, "Exclude");
-
-        if (errors.Count == 0 && !string.IsNullOrWhiteSpace(options.DropFolder))
+        Require(Enum.IsDefined(options.ReadyCheck), $"{p}ReadyCheck must be Age, Stable or Marker.");
+        Require(!string.IsNullOrWhiteSpace(options.ReadyMarkerSuffix), $"{p}ReadyMarkerSuffix must not be empty.");
+        if (options.Sources is { Length: > 0 })
+        {
+            ValidateSources(options, errors);
+        }
+        else if (errors.Count == 0 && !string.IsNullOrWhiteSpace(options.DropFolder))
         {
             var drop = Path.GetFullPath(options.DropFolder);
             foreach (var (key, value) in new[] { ("ProcessedFolder", options.ProcessedFolder), ("DuplicatesFolder", options.DuplicatesFolder), ("FailedFolder", options.FailedFolder) })
@@ -78,6 +83,84 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             for (var i = 0; i < globs.Length; i++)
             {
                 Require(!string.IsNullOrWhiteSpace(globs[i]), $"{p}{key}:{i} must not be empty.");
+            }
+        }
+    }
+
+    /// <summary>Each <c>Ingest:Sources</c> entry, after inheriting unset values from <c>Ingest</c>.</summary>
+    private static void ValidateSources(IngestOptions options, List<string> errors)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var drops = new Dictionary<string, string>(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        var sources = IngestSource.AllFromOptions(options);
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var s = sources[i];
+            var e = options.Sources![i];
+            var k = s.ConfigKey + ":";
+            if (string.IsNullOrWhiteSpace(s.Name))
+            {
+                errors.Add($"{k}Name must be set.");
+            }
+            else if (!names.Add(s.Name))
+            {
+                errors.Add($"{k}Name '{s.Name}' is used by another source; names must be unique.");
+            }
+
+            if (string.IsNullOrWhiteSpace(s.DropFolder))
+            {
+                errors.Add($"{k}DropFolder must be set.");
+                continue;
+            }
+
+            var drop = Path.TrimEndingDirectorySeparator(s.DropFolder);
+            if (drops.TryGetValue(drop, out var other))
+            {
+                errors.Add($"{k}DropFolder ({drop}) is already the drop folder of {other}.");
+            }
+
+            drops[drop] = k.TrimEnd(':');
+            if (e.MinFileAge is { } age && (age < 0 || !double.IsFinite(age)))
+            {
+                errors.Add($"{k}MinFileAge must be a number of seconds >= 0 (got {age}).");
+            }
+
+            if (e.MaxFileSize is <= 0)
+            {
+                errors.Add($"{k}MaxFileSize must be a positive number of bytes (got {e.MaxFileSize}).");
+            }
+
+            if (e.Schedule is not null && string.IsNullOrWhiteSpace(e.Schedule))
+            {
+                errors.Add($"{k}Schedule must be a Quartz cron expression.");
+            }
+
+            if (e.ReadyMarkerSuffix is not null && string.IsNullOrWhiteSpace(e.ReadyMarkerSuffix))
+            {
+                errors.Add($"{k}ReadyMarkerSuffix must not be empty.");
+            }
+
+            foreach (var (key, globs) in new[] { ("Include", e.Include), ("Exclude", e.Exclude) })
+            {
+                for (var g = 0; globs is not null && g < globs.Length; g++)
+                {
+                    if (string.IsNullOrWhiteSpace(globs[g]))
+                    {
+                        errors.Add($"{k}{key}:{g} must not be empty.");
+                    }
+                }
+            }
+
+            foreach (var (key, value) in new[] { ("ProcessedFolder", s.ProcessedFolder), ("DuplicatesFolder", s.DuplicatesFolder), ("FailedFolder", s.FailedFolder) })
+            {
+                if (PathUtil.IsSameOrInside(drop, value))
+                {
+                    errors.Add($"{k}{key} ({value}) must not be the drop folder or inside it ({drop}).");
+                }
+                else if (PathUtil.IsSameOrInside(value, drop))
+                {
+                    errors.Add($"{k}DropFolder ({drop}) must not be inside {key} ({value}).");
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Ingest.Catalog;
 using Ingest.Configuration;
@@ -16,10 +17,17 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
 {
     private const int MaxBatch = 256;
 
-    public async Task<ScanSummary> RunAsync(IngestSource source, ICatalog catalog, int maxParallelism, CancellationToken ct)
+    /// <summary>The instance lock file in each drop folder; never ingested.</summary>
+    public const string LockFileName = ".ingest.lock";
+
+    /// <summary>ReadyCheck Stable: size and last write of each file at the previous scan, per source.</summary>
+    private readonly ConcurrentDictionary<string, Dictionary<string, (long Size, long Ticks)>> _lastSeen = new(StringComparer.Ordinal);
+
+    public async Task<ScanSummary> RunAsync(IngestSource source, ICatalog catalog, int maxParallelism, CancellationToken ct, IProgress<ScanSummary>? progress = null)
     {
         var started = time.GetTimestamp();
         var summary = new ScanSummary();
+        progress?.Report(summary);
         Log.ScanStarted(logger, source.Name, source.DropFolder);
         EnsureFolders(source);
 
@@ -29,7 +37,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         var ready = SelectReady(source, inPlace, backedOff, summary, ct);
 
         var results = Channel.CreateBounded<FileAnalysis>(new BoundedChannelOptions(MaxBatch * 2) { SingleReader = true });
-        var writer = WriteAsync(source, catalog, results.Reader, summary, ct);
+        var writer = WriteAsync(source, catalog, results.Reader, summary, progress, ct);
         try
         {
             await Parallel.ForEachAsync(
@@ -44,6 +52,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         }
 
         summary.Elapsed = time.GetElapsedTime(started);
+        progress?.Report(summary);
         Log.ScanFinished(logger, source.Name, summary.New, summary.Duplicates, summary.Failed, summary.Bytes, summary.Elapsed.TotalSeconds);
         return summary;
     }
@@ -119,30 +128,83 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         IngestSource source, HashSet<FileIdentity> inPlace, HashSet<string> backedOff, ScanSummary summary, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        foreach (var c in new DropFolderScanner(source).Enumerate(ct))
+        var previous = source.ReadyCheck == ReadyCheck.Stable ? _lastSeen.GetValueOrDefault(source.Name) : null;
+        var seen = source.ReadyCheck == ReadyCheck.Stable ? new Dictionary<string, (long, long)>(StringComparer.Ordinal) : null;
+        try
         {
-            if (inPlace.Count > 0 && inPlace.Contains(new FileIdentity(source.Name, c.RelativePath, c.Size, c.LastWriteUtc.Ticks)))
+            foreach (var c in new DropFolderScanner(source).Enumerate(ct))
             {
-                continue;
-            }
+                if (c.RelativePath == LockFileName ||
+                    (inPlace.Count > 0 && inPlace.Contains(new FileIdentity(source.Name, c.RelativePath, c.Size, c.LastWriteUtc.Ticks))))
+                {
+                    continue;
+                }
 
-            if (backedOff.Count > 0 && backedOff.Contains(c.RelativePath))
+                if (backedOff.Count > 0 && backedOff.Contains(c.RelativePath))
+                {
+                    summary.BackedOff++;
+                    continue;
+                }
+
+                if (source.ReadyCheck == ReadyCheck.Marker && c.RelativePath.EndsWith(source.ReadyMarkerSuffix, StringComparison.Ordinal))
+                {
+                    continue; // a marker is never ingested itself
+                }
+
+                if (!c.IsSymbolicLink && !IsReady(source, c, now, previous, seen))
+                {
+                    summary.NotReady++;
+                    continue;
+                }
+
+                summary.Ready++;
+                yield return c;
+            }
+        }
+        finally
+        {
+            if (seen is not null)
             {
-                summary.BackedOff++;
-                continue;
+                _lastSeen[source.Name] = seen;
             }
-
-            if (!c.IsSymbolicLink && now - c.LastWriteUtc < source.MinFileAge)
-            {
-                summary.NotReady++;
-                continue;
-            }
-
-            yield return c;
         }
     }
 
-    private async Task WriteAsync(IngestSource source, ICatalog catalog, ChannelReader<FileAnalysis> reader, ScanSummary summary, CancellationToken ct)
+    private static bool IsReady(IngestSource source, ScanCandidate c, DateTime now, Dictionary<string, (long Size, long Ticks)>? previous, Dictionary<string, (long, long)>? seen)
+    {
+        switch (source.ReadyCheck)
+        {
+            case ReadyCheck.Stable:
+                var current = (c.Size, c.LastWriteUtc.Ticks);
+                seen![c.RelativePath] = current;
+                return previous is not null && previous.TryGetValue(c.RelativePath, out var before) && before == current;
+            case ReadyCheck.Marker:
+                return File.Exists(c.FullPath + source.ReadyMarkerSuffix);
+            default:
+                return now - c.LastWriteUtc >= source.MinFileAge;
+        }
+    }
+
+    /// <summary>ReadyCheck Marker: the marker goes once the file's record is committed.</summary>
+    private void RemoveMarker(IngestSource source, string catalogPath)
+    {
+        if (source.ReadyCheck != ReadyCheck.Marker)
+        {
+            return;
+        }
+
+        var marker = PathUtil.FromCatalogPath(source.DropFolder, catalogPath) + source.ReadyMarkerSuffix;
+        try
+        {
+            File.Delete(marker);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.DisposeFailed(logger, ex, catalogPath + source.ReadyMarkerSuffix);
+        }
+    }
+
+    private async Task WriteAsync(IngestSource source, ICatalog catalog, ChannelReader<FileAnalysis> reader, ScanSummary summary, IProgress<ScanSummary>? progress, CancellationToken ct)
     {
         var batch = new List<IngestRecord>(MaxBatch);
         var reserved = new HashSet<string>(StringComparer.Ordinal);
@@ -171,6 +233,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             var recorded = await catalog.RecordAsync(batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, CancellationToken.None);
             await DisposeAsync(source, catalog, recorded, summary);
             batch.Clear();
+            progress?.Report(summary);
         }
 
         ct.ThrowIfCancellationRequested();
@@ -197,6 +260,11 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         {
             var r = item.Record;
             Count(item, summary);
+            if (!item.IsFailure || r.Kind == AnalysisKind.Rejected)
+            {
+                RemoveMarker(source, r.Path);
+            }
+
             if (item.AlreadyRecorded || item.Disposal.Disposition == Disposition.Keep)
             {
                 continue;

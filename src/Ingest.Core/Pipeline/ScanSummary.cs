@@ -11,6 +11,12 @@ internal sealed class ScanSummary
     public int Failed { get; set; }
     public long Bytes { get; set; }
     public int NotReady { get; set; }
+
+    /// <summary>Files judged ready so far in this pass (grows while the folder is enumerated).</summary>
+    public int Ready { get; set; }
+
+    /// <summary>Ready files not processed yet.</summary>
+    public int Backlog => Math.Max(0, Ready - New - Duplicates - Failed - Skipped);
     public int Skipped { get; set; }
     public int Reconciled { get; set; }
 

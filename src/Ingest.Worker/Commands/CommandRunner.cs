@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ingest.Catalog;
 using Ingest.Configuration;
 using Ingest.Worker.Hosting;
+using Ingest.Worker.Service;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -15,11 +16,14 @@ internal static class CommandRunner
         ParseResult parse,
         IReadOnlyDictionary<string, string?> overrides,
         Func<IHost, CancellationToken, Task<int>> action,
-        CancellationToken ct)
+        CancellationToken ct,
+        Action<HostApplicationBuilder>? configure = null)
     {
         try
         {
-            using var host = Program.CreateHostBuilder(parse.GetValue(CommonOptions.Config), overrides).Build();
+            var builder = Program.CreateHostBuilder(parse.GetValue(CommonOptions.Config), overrides);
+            configure?.Invoke(builder);
+            using var host = builder.Build();
             _ = host.Services.GetRequiredService<IOptions<IngestOptions>>().Value; // validates now, naming bad keys
             return await action(host, ct);
         }
@@ -42,6 +46,11 @@ internal static class CommandRunner
             // The binder names the key, e.g. "at 'Ingest:OnSuccess' to type 'Ingest.Configuration.Disposition'".
             await Console.Error.WriteLineAsync($"ingest: invalid configuration: {ex.Message}");
             return ExitCodes.BadConfiguration;
+        }
+        catch (FolderInUseException ex)
+        {
+            await Console.Error.WriteLineAsync($"ingest: {ex.Message}");
+            return ExitCodes.FolderInUse;
         }
         catch (CatalogException ex)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Ingest.Configuration;
 using Ingest.Pipeline;
 using Ingest.Worker.Output;
+using Ingest.Worker.Service;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -29,20 +30,51 @@ internal static class ScanCommand
             {
                 var options = host.Services.GetRequiredService<IOptions<IngestOptions>>().Value;
                 var pipeline = host.Services.GetRequiredService<ScanPipeline>();
-                var source = IngestSource.FromOptions(options);
+                var sources = parse.GetValue(drop) is null ? IngestSource.AllFromOptions(options) : [IngestSource.FromOptions(options)];
                 var isDryRun = parse.GetValue(dryRun);
-                ScanSummary summary;
+                var summaries = new List<ScanSummary>(sources.Count);
                 if (isDryRun)
                 {
                     using var catalog = host.Catalogs().OpenIfExists();
-                    summary = await pipeline.DryRunAsync(source, catalog, token);
+                    foreach (var source in sources)
+                    {
+                        summaries.Add(await pipeline.DryRunAsync(source, catalog, token));
+                    }
                 }
                 else
                 {
-                    using var catalog = host.Catalogs().OpenForWrite();
-                    summary = await pipeline.RunAsync(source, catalog, options.MaxParallelism, token);
+                    // One instance per drop folder: refuse (exit 3) before touching anything when another process serves one.
+                    var locks = new List<DropFolderLock>();
+                    try
+                    {
+                        foreach (var source in sources)
+                        {
+                            if (!Directory.Exists(source.DropFolder) && source.CreateDropFolder)
+                            {
+                                Directory.CreateDirectory(source.DropFolder);
+                            }
+
+                            if (Directory.Exists(source.DropFolder))
+                            {
+                                locks.Add(DropFolderLock.Acquire(source.DropFolder));
+                            }
+                        }
+
+                        using var catalog = host.Catalogs().OpenForWrite();
+                        using var progress = ScanProgress.ForConsole(host.Services.GetRequiredService<TimeProvider>());
+                        foreach (var source in sources)
+                        {
+                            progress?.Begin(source.Name);
+                            summaries.Add(await pipeline.RunAsync(source, catalog, options.MaxParallelism, token, progress));
+                        }
+                    }
+                    finally
+                    {
+                        locks.ForEach(l => l.Dispose());
+                    }
                 }
 
+                var summary = Combine(summaries);
                 if (parse.GetValue(json))
                 {
                     await JsonOutput.WriteAsync(ScanJson.From(summary, isDryRun), JsonOutput.Context.ScanJson, token);
@@ -56,6 +88,32 @@ internal static class ScanCommand
             }, ct);
         });
         return command;
+    }
+
+    /// <summary>The summary over every source (a single-source scan returns its own summary unchanged).</summary>
+    internal static ScanSummary Combine(IReadOnlyList<ScanSummary> parts)
+    {
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        var total = new ScanSummary();
+        foreach (var p in parts)
+        {
+            total.New += p.New;
+            total.Duplicates += p.Duplicates;
+            total.Failed += p.Failed;
+            total.Bytes += p.Bytes;
+            total.NotReady += p.NotReady;
+            total.Skipped += p.Skipped;
+            total.Reconciled += p.Reconciled;
+            total.Ready += p.Ready;
+            total.Elapsed += p.Elapsed;
+            total.Planned.AddRange(p.Planned);
+        }
+
+        return total;
     }
 
     private static string Render(ScanSummary s, bool dryRun)

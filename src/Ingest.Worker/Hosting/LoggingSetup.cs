@@ -11,12 +11,21 @@ internal static class LoggingSetup
     {
         logging.ClearProviders();
         logging.AddConfiguration(configuration.GetSection("Logging"));
-        logging.AddSimpleConsole(o =>
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INVOCATION_ID")))
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.UseUtcTimestamp = true;
-        });
+            // Under systemd: "<6>category[event] message" lines that journald turns into priorities; it adds the timestamps.
+            logging.AddSystemdConsole(o => o.IncludeScopes = false);
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         return logging;
     }

@@ -164,6 +164,6 @@ public sealed class ScanCommandTests : IDisposable
         var summary = await _ws.JsonAsync("scan", "--drop", other);
 
         Assert.Equal(1, summary.Num("new"));
-        Assert.Empty(Directory.GetFiles(other));
+        Assert.Empty(Workspace.FilesBelow(other));
     }
 }

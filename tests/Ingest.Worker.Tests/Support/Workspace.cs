@@ -63,8 +63,11 @@ internal sealed class Workspace : IDisposable
         return JsonNode.Parse(result.StdOut)!;
     }
 
+    /// <summary>Files below a folder, leaving out the instance lock file a served drop folder keeps.</summary>
     public static IEnumerable<string> FilesBelow(string folder) =>
-        Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories) : [];
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != ".ingest.lock")
+            : [];
 
     public void Dispose()
     {

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Ingest.Worker.Tests.Service;
+
+/// <summary>End to end: <c>ingest run</c> as systemd would start it, against the real executable.</summary>
+public sealed class RunCommandTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Run_reports_ready_on_the_notify_socket_ingests_a_dropped_file_and_exits_0_on_SIGTERM()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var sandbox = new ServiceSandbox();
+        var socketPath = Path.Combine("/tmp", $"ingest-notify-{Guid.NewGuid():N}.sock"[..32]);
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
+        try
+        {
+            using var service = IngestProcess.Start(sandbox.Root, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = socketPath }, "run", "--config", sandbox.Config);
+
+            Assert.Equal("READY=1", await ReceiveAsync(notify, Deadline, service));
+
+            await File.WriteAllTextAsync(Path.Combine(sandbox.Drop, "hello.txt"), "Hello while running\n");
+            Assert.True(
+                await IngestProcess.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(sandbox.Processed, "hello.txt"))), Deadline),
+                "the dropped file was not ingested within a few seconds:\n" + service.Stderr);
+
+            service.Terminate();
+            Assert.Equal("STOPPING=1", await ReceiveAsync(notify, Deadline, service));
+            Assert.Equal(0, await service.WaitForExitAsync(Deadline));
+        }
+        finally
+        {
+            File.Delete(socketPath);
+        }
+    }
+
+    [Fact]
+    public async Task Health_answers_200_then_503_when_the_drop_folder_disappears_then_200_when_it_is_back()
+    {
+        var port = IngestProcess.FreeLoopbackPort();
+        using var sandbox = new ServiceSandbox(healthPort: port);
+        using var service = IngestProcess.Start(sandbox.Root, null, "run", "--config", sandbox.Config);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+
+        Assert.True(await StatusBecomesAsync(http, HttpStatusCode.OK, service), "never healthy:\n" + service.Stderr);
+        var body = JsonDocument.Parse(await http.GetStringAsync(new Uri("/health", UriKind.Relative))).RootElement;
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Contains(body.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "catalog" && c.GetProperty("status").GetString() == "Healthy");
+
+        Directory.Delete(sandbox.Drop, recursive: true);
+        Assert.True(await StatusBecomesAsync(http, HttpStatusCode.ServiceUnavailable, service), "never unhealthy:\n" + service.Stderr);
+        var unhealthy = JsonDocument.Parse(await (await http.GetAsync(new Uri("/health", UriKind.Relative))).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Unhealthy", unhealthy.GetProperty("status").GetString());
+
+        Directory.CreateDirectory(sandbox.Drop);
+        Assert.True(await StatusBecomesAsync(http, HttpStatusCode.OK, service), "never healthy again:\n" + service.Stderr);
+
+        // It serves the folder again: a file dropped after the comeback is ingested, and the service never stopped.
+        await File.WriteAllTextAsync(Path.Combine(sandbox.Drop, "back.txt"), "back again\n");
+        Assert.True(await IngestProcess.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(sandbox.Processed, "back.txt"))), Deadline),
+            "not ingested after the folder came back:\n" + service.Stderr);
+        Assert.False(service.HasExited);
+
+        // The counters are updated when the scan that moved the file finishes: poll for them.
+        var text = "";
+        Assert.True(await IngestProcess.EventuallyAsync(async () =>
+        {
+            var metrics = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
+            Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType?.ToString());
+            text = await metrics.Content.ReadAsStringAsync();
+            return text.Contains("ingest_files_total{source=\"default\",status=\"new\"} 1", StringComparison.Ordinal);
+        }, Deadline), text);
+        Assert.Contains("ingest_backlog_files{source=\"default\"}", text, StringComparison.Ordinal);
+        Assert.Contains("ingest_last_scan_success_timestamp_seconds{source=\"default\"}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_instance_on_the_same_drop_folder_is_refused_with_exit_code_3_while_read_only_commands_keep_working()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var sandbox = new ServiceSandbox();
+        var socketPath = Path.Combine("/tmp", $"ingest-notify-{Guid.NewGuid():N}.sock"[..32]);
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
+        try
+        {
+            using var first = IngestProcess.Start(sandbox.Root, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = socketPath }, "run", "--config", sandbox.Config);
+            Assert.Equal("READY=1", await ReceiveAsync(notify, Deadline, first));
+
+            var second = await IngestProcess.RunAsync(sandbox.Root, Deadline, "run", "--config", sandbox.Config);
+            Assert.Equal(3, second.ExitCode);
+            Assert.Contains(sandbox.Drop, second.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"pid {first.Id}", second.Stderr, StringComparison.Ordinal);
+
+            var scan = await IngestProcess.RunAsync(sandbox.Root, Deadline, "scan", "--config", sandbox.Config);
+            Assert.Equal(3, scan.ExitCode);
+
+            var stats = await IngestProcess.RunAsync(sandbox.Root, Deadline, "stats", "--json", "--config", sandbox.Config);
+            Assert.Equal(0, stats.ExitCode);
+            Assert.False(first.HasExited);
+        }
+        finally
+        {
+            File.Delete(socketPath);
+        }
+    }
+
+    [Fact]
+    public async Task A_schedule_that_is_not_a_cron_expression_fails_at_start_with_exit_code_2_naming_the_key()
+    {
+        using var sandbox = new ServiceSandbox(extraIngestJson: ", \"Sources\": [ { \"Name\": \"a\", \"DropFolder\": \"drop\", \"Schedule\": \"every five seconds\" } ]");
+        var result = await IngestProcess.RunAsync(sandbox.Root, Deadline, "run", "--config", sandbox.Config);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Ingest:Sources:0:Schedule", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_ingests_every_source_and_records_the_source_of_each_occurrence()
+    {
+        using var sandbox = new ServiceSandbox(extraIngestJson: """
+            , "Sources": [ { "Name": "left", "DropFolder": "in/left" }, { "Name": "right", "DropFolder": "in/right", "OnSuccess": "Keep", "OnDuplicate": "Keep" } ]
+            """);
+        Directory.CreateDirectory(Path.Combine(sandbox.Root, "in", "left"));
+        Directory.CreateDirectory(Path.Combine(sandbox.Root, "in", "right"));
+        await File.WriteAllTextAsync(Path.Combine(sandbox.Root, "in", "left", "a.txt"), "same text\n");
+        await File.WriteAllTextAsync(Path.Combine(sandbox.Root, "in", "right", "a.txt"), "same text\n");
+        await File.WriteAllTextAsync(Path.Combine(sandbox.Drop, "top.txt"), "the top-level drop folder is not a source\n");
+
+        // Run from elsewhere: relative paths in Sources entries resolve against the configuration file's directory.
+        var elsewhere = Path.GetTempPath();
+        var scan = await IngestProcess.RunAsync(elsewhere, Deadline, "scan", "--json", "--config", sandbox.Config);
+        Assert.True(scan.ExitCode == 0, scan.Stderr);
+        var summary = JsonDocument.Parse(scan.Stdout).RootElement;
+        Assert.Equal(1, summary.GetProperty("new").GetInt32());
+        Assert.Equal(1, summary.GetProperty("duplicates").GetInt32());
+
+        var list = await IngestProcess.RunAsync(elsewhere, Deadline, "list", "--json", "--config", sandbox.Config);
+        var occurrences = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Single().GetProperty("occurrences").EnumerateArray()
+            .Select(o => o.GetProperty("source").GetString()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["left", "right"], occurrences);
+        Assert.True(File.Exists(Path.Combine(sandbox.Drop, "top.txt")));
+        Assert.True(File.Exists(Path.Combine(sandbox.Root, "in", "right", "a.txt")));
+
+        // Kept in place in "right": a second scan does not ingest it again.
+        var again = await IngestProcess.RunAsync(sandbox.Root, Deadline, "scan", "--json", "--config", sandbox.Config);
+        Assert.Equal(0, JsonDocument.Parse(again.Stdout).RootElement.GetProperty("duplicates").GetInt32());
+    }
+
+    private static async Task<bool> StatusBecomesAsync(HttpClient http, HttpStatusCode expected, IngestProcess service) =>
+        await IngestProcess.EventuallyAsync(async () =>
+        {
+            if (service.HasExited)
+            {
+                return false;
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                return response.StatusCode == expected;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, Deadline);
+
+    private static async Task<string> ReceiveAsync(Socket socket, TimeSpan timeout, IngestProcess service)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[256];
+        try
+        {
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            return Encoding.UTF8.GetString(buffer, 0, n);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("nothing received on NOTIFY_SOCKET:\n" + service.Stderr);
+        }
+    }
+}
