@@ -60,6 +60,12 @@ internal sealed class HealthReport(ServedSources sources, SourceMonitor monitor,
             {
                 checks.Add(new(name, Healthy, $"Drop folder '{source.DropFolder}' is reachable."));
             }
+
+            // Recorded files that could not be moved (disk full, permission denied): nothing is lost, but someone should look.
+            var stuck = monitor[source.Name].PendingDisposals;
+            checks.Add(stuck > 0
+                ? new($"disposal:{source.Name}", Unhealthy, $"{stuck} recorded file(s) could not be moved or deleted from '{source.DropFolder}' (disk full or permission denied?); retried on every scan.")
+                : new($"disposal:{source.Name}", Healthy, "Every recorded file was disposed of."));
         }
 
         try

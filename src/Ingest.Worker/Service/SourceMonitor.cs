@@ -47,6 +47,7 @@ internal sealed class SourceMonitor : IDisposable
             s.LastScanSeconds = summary.Elapsed.TotalSeconds;
             s.LastSuccessUnixSeconds = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
             s.Backlog = summary.Backlog;
+            s.PendingDisposals = summary.DisposalErrors;
             s.Problem = null;
         }
     }
@@ -132,6 +133,9 @@ internal sealed class SourceState(string name)
     public double LastScanSeconds { get; set; }
     public double LastSuccessUnixSeconds { get; set; }
     public int Backlog { get; set; }
+
+    /// <summary>Files recorded but not yet moved or deleted after the last scan (they stay in the drop folder).</summary>
+    public int PendingDisposals { get; set; }
 
     /// <summary>Why the last attempt to serve this source failed, or null.</summary>
     public string? Problem { get; set; }

@@ -159,6 +159,31 @@ public sealed class RunCommandTests
         Assert.Equal(0, JsonDocument.Parse(again.Stdout).RootElement.GetProperty("duplicates").GetInt32());
     }
 
+    [Fact]
+    public async Task Health_turns_503_while_recorded_files_cannot_be_moved_and_recovers_when_the_destination_is_fixed()
+    {
+        var port = IngestProcess.FreeLoopbackPort();
+        using var sandbox = new ServiceSandbox(healthPort: port);
+        // A regular file where processed/sub must be: stands in for a full disk or a permission denied.
+        Directory.CreateDirectory(sandbox.Processed);
+        await File.WriteAllTextAsync(Path.Combine(sandbox.Processed, "sub"), "in the way");
+        Directory.CreateDirectory(Path.Combine(sandbox.Drop, "sub"));
+        var dropped = Path.Combine(sandbox.Drop, "sub", "a.txt");
+        await File.WriteAllTextAsync(dropped, "recorded, not yet moved\n");
+        using var service = IngestProcess.Start(sandbox.Root, null, "run", "--config", sandbox.Config);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+
+        Assert.True(await StatusBecomesAsync(http, HttpStatusCode.ServiceUnavailable, service), "never unhealthy:\n" + service.Stderr);
+        var body = JsonDocument.Parse(await (await http.GetAsync(new Uri("/health", UriKind.Relative))).Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains(body.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "disposal:default" && c.GetProperty("status").GetString() == "Unhealthy");
+        Assert.True(File.Exists(dropped));
+
+        File.Delete(Path.Combine(sandbox.Processed, "sub"));
+        Assert.True(await StatusBecomesAsync(http, HttpStatusCode.OK, service), "never healthy again:\n" + service.Stderr);
+        Assert.True(await IngestProcess.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(sandbox.Processed, "sub", "a.txt"))), Deadline));
+        Assert.False(File.Exists(dropped));
+    }
+
     private static async Task<bool> StatusBecomesAsync(HttpClient http, HttpStatusCode expected, IngestProcess service) =>
         await IngestProcess.EventuallyAsync(async () =>
         {
