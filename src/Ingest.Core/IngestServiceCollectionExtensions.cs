@@ -23,6 +23,16 @@ public static class IngestServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Binds and validates the <c>Search</c> section: stored text, the full-text index and near-duplicates.</summary>
+    public static IServiceCollection AddIngestSearch(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Ingest.Search.SearchOptions>()
+            .Bind(configuration.GetSection(Ingest.Search.SearchOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Ingest.Search.SearchOptions>, Ingest.Search.SearchOptionsValidator>());
+        return services;
+    }
+
     /// <summary>Registers the embedded SQLite catalog.</summary>
     public static IServiceCollection AddSqliteCatalog(this IServiceCollection services)
     {

@@ -18,6 +18,9 @@ var root = new RootCommand("Ingest: records every text file dropped into a folde
     FailuresCommand.Create(),
     BackupCommand.Create(),
     ReanalyzeCommand.Create(),
+    SearchCommand.Create(),
+    SimilarCommand.Create(),
+    ReindexCommand.Create(),
 };
 
 var parse = root.Parse(args);
@@ -55,6 +58,7 @@ internal static partial class Program
         builder.Logging.AddIngestLogging(builder.Configuration);
         builder.Services
             .AddIngestPipeline(builder.Configuration)
+            .AddIngestSearch(builder.Configuration)
             .AddSqliteCatalog();
         return builder;
     }

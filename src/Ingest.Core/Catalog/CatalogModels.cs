@@ -20,7 +20,7 @@ internal sealed record IngestRecord(string Source, string Path, long Size, DateT
 }
 
 /// <summary>What the catalog committed for one <see cref="IngestRecord"/>.</summary>
-internal sealed record RecordedItem(IngestRecord Record, long Id, bool IsFailure, OccurrenceStatus? Status, PlannedDisposal Disposal, bool AlreadyRecorded);
+internal sealed record RecordedItem(IngestRecord Record, long Id, bool IsFailure, OccurrenceStatus? Status, PlannedDisposal Disposal, bool AlreadyRecorded, long? DocumentId = null);
 
 /// <summary>A committed record whose file has not yet been moved or deleted.</summary>
 internal sealed record PendingDisposal(long Id, bool IsFailure, string Source, string Path, long Size, long LastWriteTicks, Disposition Disposition, string? Destination);
@@ -41,7 +41,8 @@ internal sealed record DocumentView(
     string TextSha256,
     DateTime FirstSeenUtc,
     IReadOnlyList<OccurrenceView> Occurrences,
-    TextDetails? Details = null);
+    TextDetails? Details = null,
+    NearDuplicate? NearDuplicateOf = null);
 
 internal sealed record FailureView(string Source, string Path, string Reason, DateTime FailedUtc, string Kind, long SizeBytes, string? Destination, long Attempts, bool Resolved);
 
@@ -52,3 +53,12 @@ internal sealed record DocumentLookup(DocumentView? Document, int Matches);
 
 /// <summary>A catalog problem with a message meant for the operator (unreadable file, newer schema, missing database).</summary>
 internal sealed class CatalogException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>One search hit: each matching document once.</summary>
+internal sealed record SearchHit(string Sha256, string? Title, string Snippet, double Score);
+
+/// <summary>A document whose SimHash is within the near-duplicate distance of another's.</summary>
+internal sealed record SimilarDocument(string Sha256, string? Title, int Distance, double Similarity);
+
+/// <summary>The near-duplicate recorded for a document at ingest.</summary>
+internal sealed record NearDuplicate(string Sha256, int Distance);

@@ -44,6 +44,24 @@ internal interface ICatalog : IDisposable
 
     Task<IReadOnlyList<FailureView>> ListFailuresAsync(CancellationToken ct);
 
+    /// <summary>Adds documents' text to the full-text index once their records have committed.</summary>
+    Task IndexAsync(IReadOnlyList<(long DocumentId, byte[] TextUtf8)> documents, CancellationToken ct);
+
+    /// <summary>Indexes stored text that is not indexed yet; returns how many documents.</summary>
+    Task<int> IndexBacklogAsync(CancellationToken ct);
+
+    /// <summary>Rebuilds the full-text index from the stored text; returns how many documents.</summary>
+    Task<int> ReindexAsync(CancellationToken ct);
+
+    /// <summary>Documents containing every term, best first, each once.</summary>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(Ingest.Search.SearchQuery query, int limit, CancellationToken ct);
+
+    /// <summary>Documents within the near-duplicate distance of the given one, nearest first.</summary>
+    Task<IReadOnlyList<SimilarDocument>> FindSimilarAsync(string sha256, CancellationToken ct);
+
+    /// <summary>The near-duplicate flagged when the document was ingested, if any.</summary>
+    Task<NearDuplicate?> GetNearDuplicateAsync(string sha256, CancellationToken ct);
+
     /// <summary>Writes a consistent copy of the catalog to a new file while others keep reading and writing.</summary>
     Task BackupAsync(string destination, CancellationToken ct);
 }

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Ingest.Catalog;
 
 /// <summary>The embedded catalog: one SQLite file in WAL mode. Calls are serialized on one connection.</summary>
-internal sealed class SqliteCatalog : ICatalog
+internal sealed partial class SqliteCatalog : ICatalog
 {
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
@@ -21,7 +21,7 @@ internal sealed class SqliteCatalog : ICatalog
     public string Path { get; }
 
     /// <summary>Opens (creating when <paramref name="readOnly"/> is false) and migrates the catalog.</summary>
-    public static SqliteCatalog Open(string path, bool readOnly, TimeProvider time, bool fullSync = true)
+    public static SqliteCatalog Open(string path, bool readOnly, TimeProvider time, bool fullSync = true, int nearDuplicateDistance = 3)
     {
         path = System.IO.Path.GetFullPath(path);
         if (readOnly && !File.Exists(path))
@@ -60,7 +60,7 @@ internal sealed class SqliteCatalog : ICatalog
             }
 
             Execute(connection, $"PRAGMA synchronous = {(fullSync ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON;");
-            return new SqliteCatalog(connection, time, path);
+            return new SqliteCatalog(connection, time, path) { _nearDuplicateDistance = nearDuplicateDistance };
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
         {
@@ -140,6 +140,7 @@ internal sealed class SqliteCatalog : ICatalog
                 DO UPDATE SET attempts = attempts + 1, next_attempt = $now + $retry * (1 << min(attempts, 6))
                 RETURNING id, attempts
                 """, "$source", "$path", "$size", "$lw", "$reason", "$kind", "$now", "$disp", "$dest", "$pending", "$retry");
+            using var search = new SearchWriter(this, tx);
             using var resolveTransient = Command(tx,
                 "UPDATE failure SET resolved = 1 WHERE source = $source AND path = $path AND kind = 'transient' AND resolved = 0",
                 "$source", "$path");
@@ -165,10 +166,15 @@ internal sealed class SqliteCatalog : ICatalog
                         status = OccurrenceStatus.Duplicate;
                     }
 
+                    if (status == OccurrenceStatus.New && f.Search is { } payload)
+                    {
+                        search.Add(docId, payload);
+                    }
+
                     var disposal = plan(r, status);
                     Set(insertOcc, docId, r.Source, r.Path, r.Size, r.LastWriteUtc.Ticks, status == OccurrenceStatus.New ? "new" : "duplicate", now,
                         DispositionText(disposal.Disposition), (object?)disposal.Destination ?? DBNull.Value, disposal.Disposition == Disposition.Keep ? 0 : 1);
-                    results.Add(new RecordedItem(r, (long)insertOcc.ExecuteScalar()!, false, status, disposal, false));
+                    results.Add(new RecordedItem(r, (long)insertOcc.ExecuteScalar()!, false, status, disposal, false, docId));
                     Set(resolveTransient, r.Source, r.Path);
                     resolveTransient.ExecuteNonQuery();
                 }
@@ -383,9 +389,12 @@ internal sealed class SqliteCatalog : ICatalog
         cmd.CommandText = $"""
             SELECT d.id, d.sha256, d.size_bytes, d.encoding, d.has_bom, d.confidence, d.title, d.line_count, d.text_sha256, d.first_seen,
                    o.source, o.path, o.status, o.ingested, o.last_write, o.size_bytes, o.disposition, o.destination, o.pending,
-                   d.language, d.newline, d.non_blank_line_count, d.char_count, d.cjk_count, d.word_count, d.outline
+                   d.language, d.newline, d.non_blank_line_count, d.char_count, d.cjk_count, d.word_count, d.outline,
+                   nd.sha256, f.near_distance
             FROM (SELECT * FROM document {tail}) d
             LEFT JOIN occurrence o ON o.document_id = d.id
+            LEFT JOIN document_fingerprint f ON f.document_id = d.id
+            LEFT JOIN document nd ON nd.id = f.near_duplicate_of
             ORDER BY d.first_seen, d.sha256, o.id
             """;
         cmd.Parameters.AddWithValue(p1.Item1, p1.Item2);
@@ -407,7 +416,8 @@ internal sealed class SqliteCatalog : ICatalog
                 currentId = id;
                 occurrences = [];
                 docs.Add(new DocumentView(r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4) != 0, r.GetDouble(5),
-                    r.IsDBNull(6) ? null : r.GetString(6), r.GetInt64(7), r.GetString(8), Utc(r.GetInt64(9)), occurrences, ReadDetails(r, 19)));
+                    r.IsDBNull(6) ? null : r.GetString(6), r.GetInt64(7), r.GetString(8), Utc(r.GetInt64(9)), occurrences, ReadDetails(r, 19),
+                    r.IsDBNull(26) ? null : new NearDuplicate(r.GetString(26), r.GetInt32(27))));
             }
 
             if (!r.IsDBNull(10))

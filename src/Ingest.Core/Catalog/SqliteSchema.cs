@@ -73,6 +73,30 @@ internal static class SqliteSchema
         ALTER TABLE document ADD COLUMN word_count INTEGER;
         ALTER TABLE document ADD COLUMN outline TEXT;
         """,
+        // v3 (search issue): stored text, near-duplicate fingerprints with 4 bands of 16 bits, full-text indexes.
+        """
+        CREATE TABLE document_text (
+            document_id     INTEGER PRIMARY KEY REFERENCES document(id),
+            text            BLOB    NOT NULL,
+            truncated       INTEGER NOT NULL
+        );
+        CREATE TABLE document_fingerprint (
+            document_id     INTEGER PRIMARY KEY REFERENCES document(id),
+            simhash         INTEGER NOT NULL,
+            minhash         BLOB    NOT NULL,
+            near_duplicate_of INTEGER REFERENCES document(id),
+            near_distance   INTEGER
+        );
+        CREATE TABLE simhash_band (
+            band            INTEGER NOT NULL,
+            value           INTEGER NOT NULL,
+            document_id     INTEGER NOT NULL,
+            PRIMARY KEY (band, value, document_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE search_indexed (document_id INTEGER PRIMARY KEY);
+        CREATE VIRTUAL TABLE search_trigram USING fts5(body, tokenize = 'trigram case_sensitive 0', content = '');
+        CREATE VIRTUAL TABLE search_cjk USING fts5(grams, tokenize = 'unicode61', content = '', detail = 'none');
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -18,6 +18,12 @@ internal sealed class TextMetricsBuilder : IDisposable
     private const int MaxCarry = 1 << 16;
 
     private readonly IncrementalHash _textHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    // Search capture: the first bytes of the normalized UTF-8 text and its fingerprint (Search:MaxIndexedBytes).
+    private readonly int _captureLimit;
+    private byte[]? _capture;
+    private int _captured;
+    private readonly Ingest.Search.FingerprintBuilder? _fingerprint;
     private readonly LineStatistics _statistics = new();
     private readonly Encoder _utf8 = new UTF8Encoding(false, false).GetEncoder();
     private char[] _carry = ArrayPool<char>.Shared.Rent(1024);
@@ -37,6 +43,41 @@ internal sealed class TextMetricsBuilder : IDisposable
     private int _titleScalars;
 
     private enum TitleState { SeekingLine, Collecting, Overflow, Done }
+
+    /// <param name="captureBytes">How many bytes of normalized UTF-8 text to keep for search (0: none).</param>
+    public TextMetricsBuilder(int captureBytes = 0)
+    {
+        _captureLimit = captureBytes;
+        if (captureBytes > 0)
+        {
+            _capture = ArrayPool<byte>.Shared.Rent(Math.Min(captureBytes, 64 * 1024));
+            _fingerprint = new Ingest.Search.FingerprintBuilder();
+        }
+    }
+
+    /// <summary>After <see cref="Complete"/>: the captured text, cut on a character boundary.</summary>
+    public ReadOnlySpan<byte> CapturedText
+    {
+        get
+        {
+            var end = _captured;
+            if (CaptureTruncated)
+            {
+                while (end > 0 && (_capture![end] & 0xC0) == 0x80)
+                {
+                    end--; // the next byte continues a character: drop the partial one
+                }
+            }
+
+            return _capture.AsSpan(0, end);
+        }
+    }
+
+    /// <summary>After <see cref="Complete"/>: true when the text went on beyond the capture.</summary>
+    public bool CaptureTruncated { get; private set; }
+
+    /// <summary>After <see cref="Complete"/>: the fingerprint of the captured text, when capturing.</summary>
+    public Ingest.Search.Fingerprint? Fingerprint { get; private set; }
 
     /// <summary>Adds decoded text; the BOM must already be removed.</summary>
     public void Append(ReadOnlySpan<char> chars)
@@ -85,6 +126,7 @@ internal sealed class TextMetricsBuilder : IDisposable
         Span<byte> hash = stackalloc byte[32];
         _textHash.GetHashAndReset(hash);
         var s = _statistics.Complete();
+        Fingerprint = _fingerprint?.Build();
         return new TextMetrics(title, lineCount, Convert.ToHexStringLower(hash), s.Newline, s.NonBlankLineCount, s.CharCount, s.CjkCount, s.WordCount, s.Language, s.Outline);
     }
 
@@ -95,6 +137,12 @@ internal sealed class TextMetricsBuilder : IDisposable
         ArrayPool<char>.Shared.Return(_carry);
         ArrayPool<char>.Shared.Return(_normalized);
         ArrayPool<byte>.Shared.Return(_bytes);
+        if (_capture is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_capture);
+            _capture = null;
+        }
+
         _carry = _normalized = [];
         _bytes = [];
     }
@@ -149,6 +197,11 @@ internal sealed class TextMetricsBuilder : IDisposable
         _any = true;
         CountLinesAndHash(segment);
         _statistics.Append(segment);
+        if (_fingerprint is not null && _captured < _captureLimit)
+        {
+            _fingerprint.Append(segment);
+        }
+
         if (_titleState is not TitleState.Done)
         {
             FeedTitle(segment);
@@ -195,11 +248,43 @@ internal sealed class TextMetricsBuilder : IDisposable
         {
             _utf8.Convert(chars, _bytes, flush, out var used, out var produced, out var completed);
             _textHash.AppendData(_bytes.AsSpan(0, produced));
+            if (_capture is not null && produced > 0)
+            {
+                Capture(_bytes.AsSpan(0, produced));
+            }
+
             chars = chars[used..];
             if (completed && chars.IsEmpty)
             {
                 break;
             }
+        }
+    }
+
+    private void Capture(ReadOnlySpan<byte> bytes)
+    {
+        // One byte past the limit is kept so that CapturedText can tell a cut character from a complete one.
+        if (CaptureTruncated)
+        {
+            return;
+        }
+
+        var room = _captureLimit + 1 - _captured;
+        var take = Math.Min(room, bytes.Length);
+        if (_capture!.Length < _captured + take)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_captureLimit + 1, Math.Max(_capture.Length * 2, _captured + take)));
+            _capture.AsSpan(0, _captured).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_capture);
+            _capture = bigger;
+        }
+
+        bytes[..take].CopyTo(_capture.AsSpan(_captured));
+        _captured += take;
+        if (_captured > _captureLimit)
+        {
+            _captured = _captureLimit;
+            CaptureTruncated = true;
         }
     }
 

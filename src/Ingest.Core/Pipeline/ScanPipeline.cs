@@ -5,7 +5,9 @@ using Ingest.Configuration;
 using Ingest.Disposal;
 using Ingest.Reading;
 using Ingest.Scanning;
+using Ingest.Search;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ingest.Pipeline;
 
@@ -13,8 +15,13 @@ namespace Ingest.Pipeline;
 /// One pass over a drop folder: scan → ready → read/hash/decode → dedupe → record → dispose.
 /// Files are read in parallel; one writer records them in batched transactions and only then moves them.
 /// </summary>
-internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logger)
+internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logger, IOptions<SearchOptions>? searchOptions = null)
 {
+    /// <summary>A batch is also committed once it holds this much text waiting to be indexed: memory stays bounded.</summary>
+    private const long MaxBatchTextBytes = 64L * 1024 * 1024;
+
+    private readonly SearchOptions _search = searchOptions?.Value ?? new SearchOptions();
+
     private const int MaxBatch = 256;
 
     /// <summary>The instance lock file in each drop folder; never ingested.</summary>
@@ -34,6 +41,12 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         var inPlace = await catalog.LoadInPlaceIdentitiesAsync(source.Name, ct);
         summary.Reconciled = await ReconcileAsync(source, catalog, inPlace, summary, ct);
         var backedOff = await catalog.LoadBackedOffPathsAsync(source.Name, ct);
+        if (_search.Enabled)
+        {
+            // Text recorded but not indexed (a crash between the two, or recorded while search was off).
+            await catalog.IndexBacklogAsync(ct);
+        }
+
         var ready = SelectReady(source, inPlace, backedOff, summary, ct);
 
         var results = Channel.CreateBounded<FileAnalysis>(new BoundedChannelOptions(MaxBatch * 2) { SingleReader = true });
@@ -43,7 +56,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             await Parallel.ForEachAsync(
                 ready,
                 new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = ct },
-                async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token), token));
+                async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token, _search.MaxIndexedBytes), token));
         }
         finally
         {
@@ -208,12 +221,15 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
     {
         var batch = new List<IngestRecord>(MaxBatch);
         var reserved = new HashSet<string>(StringComparer.Ordinal);
+        var toIndex = new List<(long, byte[])>();
 
         // The writer drains everything analysed even when cancelled: a committed batch is always disposed.
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var analysis))
+            long textBytes = 0;
+            while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
             {
+                textBytes += analysis.Facts?.Search?.TextUtf8?.Length ?? 0;
                 if (analysis.Kind == AnalysisKind.Skipped)
                 {
                     summary.Skipped++;
@@ -232,6 +248,21 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             reserved.Clear();
             var recorded = await catalog.RecordAsync(batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, CancellationToken.None);
             await DisposeAsync(source, catalog, recorded, summary);
+            if (_search.Enabled)
+            {
+                // After the commit and outside it: the record never waits for the index, and a scan returns searchable.
+                toIndex.Clear();
+                foreach (var item in recorded)
+                {
+                    if (item is { Status: OccurrenceStatus.New, DocumentId: { } id, Record.Facts.Search.TextUtf8: { } text })
+                    {
+                        toIndex.Add((id, text));
+                    }
+                }
+
+                await catalog.IndexAsync(toIndex, CancellationToken.None);
+            }
+
             batch.Clear();
             progress?.Report(summary);
         }

@@ -28,7 +28,8 @@ internal sealed record DocumentFacts(
     string? Title,
     long LineCount,
     string TextSha256,
-    TextDetails? Details = null);
+    TextDetails? Details = null,
+    Ingest.Search.SearchPayload? Search = null);
 
 /// <summary>The text metadata of the decoding issue; null for documents recorded before it was computed.</summary>
 internal sealed record TextDetails(

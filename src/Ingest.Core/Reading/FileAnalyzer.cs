@@ -5,6 +5,7 @@ using Ingest.Configuration;
 using Ingest.Decoding;
 using Ingest.Metadata;
 using Ingest.Scanning;
+using Ingest.Search;
 
 namespace Ingest.Reading;
 
@@ -20,13 +21,14 @@ internal sealed class FileAnalyzer
     internal static readonly AsyncLocal<Action<ScanCandidate>?> AfterReadForTests = new();
 
     /// <summary>Analyzes a file outside any scan (re-analysis of a kept document).</summary>
-    public static FileAnalysis AnalyzePath(string fullPath, string displayPath, long? maxFileSize, CancellationToken ct)
+    public static FileAnalysis AnalyzePath(string fullPath, string displayPath, long? maxFileSize, CancellationToken ct, int captureBytes = 0)
     {
         var info = new FileInfo(fullPath);
-        return Analyze(new ScanCandidate(info.FullName, displayPath, info.Length, info.LastWriteTimeUtc, info.LinkTarget is not null), maxFileSize, ct);
+        return Analyze(new ScanCandidate(info.FullName, displayPath, info.Length, info.LastWriteTimeUtc, info.LinkTarget is not null), maxFileSize, ct, captureBytes);
     }
 
-    public static FileAnalysis Analyze(ScanCandidate candidate, long? maxFileSize, CancellationToken ct)
+    /// <param name="captureBytes">How much normalized text to keep for search and fingerprints (Search:MaxIndexedBytes; 0: none).</param>
+    public static FileAnalysis Analyze(ScanCandidate candidate, long? maxFileSize, CancellationToken ct, int captureBytes = 0)
     {
         if (candidate.IsSymbolicLink)
         {
@@ -76,7 +78,7 @@ internal sealed class FileAnalyzer
         long total;
         using (stream)
         {
-            (result, total) = Read(stream, candidate, ct);
+            (result, total) = Read(stream, candidate, captureBytes, ct);
         }
 
         AfterReadForTests.Value?.Invoke(candidate);
@@ -99,13 +101,13 @@ internal sealed class FileAnalyzer
     /// part of the file that failed (with the failed labels excluded) and reads the file again with that choice.
     /// Each retry excludes one more candidate, so this ends within a few passes.
     /// </summary>
-    private static (FileAnalysis, long) Read(FileStream stream, ScanCandidate candidate, CancellationToken ct)
+    private static (FileAnalysis, long) Read(FileStream stream, ScanCandidate candidate, int captureBytes, CancellationToken ct)
     {
         HashSet<string>? excluded = null;
         DetectedEncoding? forced = null;
         while (true)
         {
-            var (result, total, failure) = ReadOnce(stream, candidate, forced, excluded, ct);
+            var (result, total, failure) = ReadOnce(stream, candidate, forced, excluded, captureBytes, ct);
             if (failure is not { } f)
             {
                 return (result!, total);
@@ -150,7 +152,7 @@ internal sealed class FileAnalyzer
 
     /// <returns>The analysis and the bytes read, or (instead of an analysis) the label that failed and where.</returns>
     private static (FileAnalysis?, long, (string Label, long ChunkStart)?) ReadOnce(
-        FileStream stream, ScanCandidate candidate, DetectedEncoding? forced, HashSet<string>? excluded, CancellationToken ct)
+        FileStream stream, ScanCandidate candidate, DetectedEncoding? forced, HashSet<string>? excluded, int captureBytes, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         char[]? chars = null;
@@ -176,7 +178,7 @@ internal sealed class FileAnalyzer
             var canRetry = !headIsWholeFile && !encoding.HasBom;
             var decoder = encoding.Encoding.GetDecoder();
             chars = ArrayPool<char>.Shared.Rent(encoding.Encoding.GetMaxCharCount(buffer.Length));
-            using var metrics = new TextMetricsBuilder();
+            using var metrics = new TextMetricsBuilder(captureBytes);
             var offset = encoding.BomLength;
             long position = 0;
             while (length > 0)
@@ -240,9 +242,12 @@ internal sealed class FileAnalyzer
             Span<byte> digest = stackalloc byte[32];
             hash.GetHashAndReset(digest);
             var m = metrics.Complete();
+            var search = metrics.Fingerprint is { } fingerprint
+                ? new SearchPayload(metrics.CapturedText.ToArray(), TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)
+                : null;
             var facts = new DocumentFacts(
                 Convert.ToHexStringLower(digest), total, encoding.Label, encoding.HasBom, encoding.Confidence, m.Title, m.LineCount, m.TextSha256,
-                TextDetails.From(m));
+                TextDetails.From(m), search);
             return (FileAnalysis.Ok(candidate, facts), total, null);
         }
         finally

@@ -142,9 +142,15 @@ internal sealed class FingerprintBuilder
         }
     }
 
-    public Fingerprint Build()
+    /// <summary>The fingerprint, or null for a text without a single non-whitespace character.</summary>
+    public Fingerprint? Build()
     {
-        if (_previous >= 0 && _shingles == 0)
+        if (_previous < 0)
+        {
+            return null;
+        }
+
+        if (_shingles == 0)
         {
             AddShingle((ulong)(uint)_previous << 21); // a one-character text still gets a fingerprint
         }

@@ -13,7 +13,7 @@ internal sealed class SearchQuery
 
     public IReadOnlyList<string> Terms { get; }
 
-    /// <summary>Splits on spaces; <c>"…"</c> keeps a phrase with spaces together. Throws on an empty query.</summary>
+    /// <summary>Splits on spaces; <c>"…"</c> keeps a phrase with spaces together. Throws <see cref="FormatException"/> on an empty query.</summary>
     public static SearchQuery Parse(string query)
     {
         var terms = new List<string>();
@@ -39,7 +39,7 @@ internal sealed class SearchQuery
         Flush();
         if (terms.Count == 0)
         {
-            throw new ArgumentException("The search query has no terms.", nameof(query));
+            throw new FormatException("The search query has no terms.");
         }
 
         return new SearchQuery(terms.Distinct(StringComparer.OrdinalIgnoreCase).ToList());

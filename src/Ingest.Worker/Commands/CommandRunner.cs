@@ -74,5 +74,19 @@ internal static class CommandRunner
         }
     }
 
+    /// <summary>The document with this SHA-256 or unique prefix; otherwise says why on stderr and returns null (exit code 4).</summary>
+    public static async Task<DocumentView?> FindDocumentOrReportAsync(ICatalog catalog, string prefix, CancellationToken ct)
+    {
+        var lookup = await catalog.FindDocumentAsync(prefix, ct);
+        if (lookup.Document is null)
+        {
+            await Console.Error.WriteLineAsync(lookup.Matches > 1
+                ? $"ingest: '{prefix}' is ambiguous: it matches more than one document; give more characters."
+                : $"ingest: no document has a SHA-256 starting with '{prefix}'.");
+        }
+
+        return lookup.Document;
+    }
+
     public static CatalogFactory Catalogs(this IHost host) => host.Services.GetRequiredService<CatalogFactory>();
 }

@@ -38,12 +38,8 @@ internal static class ReanalyzeCommand
             IReadOnlyList<DocumentView> docs;
             if (parse.GetValue(sha) is { } prefix)
             {
-                var lookup = await catalog.FindDocumentAsync(prefix, token);
-                if (lookup.Document is not { } d)
+                if (await CommandRunner.FindDocumentOrReportAsync(catalog, prefix, token) is not { } d)
                 {
-                    await Console.Error.WriteLineAsync(lookup.Matches > 1
-                        ? $"ingest: '{prefix}' is ambiguous: it matches more than one document; give more characters."
-                        : $"ingest: no document has a SHA-256 starting with '{prefix}'.");
                     return ExitCodes.UnknownDocument;
                 }
 

@@ -16,12 +16,8 @@ internal static class ShowCommand
         {
             var prefix = parse.GetValue(sha)!;
             using var catalog = host.Catalogs().OpenReadOnly();
-            var lookup = await catalog.FindDocumentAsync(prefix, token);
-            if (lookup.Document is not { } d)
+            if (await CommandRunner.FindDocumentOrReportAsync(catalog, prefix, token) is not { } d)
             {
-                await Console.Error.WriteLineAsync(lookup.Matches > 1
-                    ? $"ingest: '{prefix}' is ambiguous: it matches more than one document; give more characters."
-                    : $"ingest: no document has a SHA-256 starting with '{prefix}'.");
                 return ExitCodes.UnknownDocument;
             }
 
@@ -42,6 +38,7 @@ internal static class ShowCommand
                 $"counts:      {(d.Details is { } c ? $"{c.CharCount.ToString(inv)} characters, {c.CjkCount.ToString(inv)} CJK, {c.WordCount.ToString(inv)} words" : "-")}",
                 $"textSha256:  {d.TextSha256}",
                 $"first seen:  {Table.Time(d.FirstSeenUtc)}",
+                $"near-dup of: {(d.NearDuplicateOf is { } n ? $"{n.Sha256} (distance {n.Distance.ToString(inv)})" : "-")}",
                 "");
             if (d.Details is { Outline.Count: > 0 } details)
             {

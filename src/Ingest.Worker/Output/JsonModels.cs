@@ -23,14 +23,22 @@ internal sealed record OutlineJson(int Level, string Text, long Line);
 internal sealed record DocumentJson(
     string Sha256, long SizeBytes, string Encoding, bool HasBom, double Confidence, string? Title, long LineCount, string TextSha256,
     DateTime FirstSeenUtc, IReadOnlyList<OccurrenceJson> Occurrences,
-    string? Language, string? Newline, long? NonBlankLineCount, long? CharCount, long? CjkCount, long? WordCount, IReadOnlyList<OutlineJson>? Outline)
+    string? Language, string? Newline, long? NonBlankLineCount, long? CharCount, long? CjkCount, long? WordCount, IReadOnlyList<OutlineJson>? Outline,
+    string? NearDuplicateOf, int? NearDuplicateDistance)
 {
     public static DocumentJson From(DocumentView d) =>
         new(d.Sha256, d.SizeBytes, d.Encoding, d.HasBom, d.Confidence, d.Title, d.LineCount, d.TextSha256, d.FirstSeenUtc,
             d.Occurrences.Select(OccurrenceJson.From).ToList(),
             d.Details?.Language, d.Details?.Newline, d.Details?.NonBlankLineCount, d.Details?.CharCount, d.Details?.CjkCount, d.Details?.WordCount,
-            d.Details?.Outline.Select(o => new OutlineJson(o.Level, o.Text, o.Line)).ToList());
+            d.Details?.Outline.Select(o => new OutlineJson(o.Level, o.Text, o.Line)).ToList(),
+            d.NearDuplicateOf?.Sha256, d.NearDuplicateOf?.Distance);
 }
+
+internal sealed record SearchHitJson(string Sha256, string? Title, string Snippet, double Score);
+
+internal sealed record SimilarJson(string Sha256, string? Title, int Distance, double Similarity);
+
+internal sealed record ReindexJson(int Documents, double Elapsed);
 
 internal sealed record ReanalyzedJson(string Sha256, string Status, string? Path, string? Detail);
 
@@ -60,6 +68,9 @@ internal sealed record ScanJson(
 [JsonSerializable(typeof(StatsJson))]
 [JsonSerializable(typeof(List<FailureJson>))]
 [JsonSerializable(typeof(ScanJson))]
+[JsonSerializable(typeof(List<SearchHitJson>))]
+[JsonSerializable(typeof(List<SimilarJson>))]
+[JsonSerializable(typeof(ReindexJson))]
 [JsonSerializable(typeof(ReanalyzeJson))]
 internal sealed partial class IngestJsonContext : JsonSerializerContext;
 

@@ -36,7 +36,7 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
             b.Append(text.AsSpan(i, Math.Min(chunk, text.Length - i)));
         }
 
-        return b.Build();
+        return b.Build()!;
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class SearchQueryTests
     [Fact]
     public void Parse_EmptyQuery_Throws()
     {
-        Assert.Throws<ArgumentException>(() => SearchQuery.Parse("  \"\"  "));
+        Assert.Throws<FormatException>(() => SearchQuery.Parse("  \"\"  "));
     }
 
     [Fact]

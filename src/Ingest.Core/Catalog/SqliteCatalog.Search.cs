@@ -1,0 +1,349 @@
+using System.Text;
+using Ingest.Search;
+using Microsoft.Data.Sqlite;
+
+namespace Ingest.Catalog;
+
+/// <summary>Stored text, near-duplicate fingerprints and the full-text indexes of the SQLite catalog.</summary>
+internal sealed partial class SqliteCatalog
+{
+    private const int SnippetBefore = 30;
+    private const int SnippetAfter = 70;
+    private int _nearDuplicateDistance = 3;
+
+    /// <summary>Adds documents' text to both full-text indexes, in one transaction, after their records committed.</summary>
+    public Task IndexAsync(IReadOnlyList<(long DocumentId, byte[] TextUtf8)> documents, CancellationToken ct)
+    {
+        if (documents.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_gate)
+        {
+            using var tx = _connection.BeginTransaction();
+            using var trigram = Command(tx, "INSERT INTO search_trigram (rowid, body) VALUES ($id, $body)", "$id", "$body");
+            using var cjk = Command(tx, "INSERT INTO search_cjk (rowid, grams) VALUES ($id, $grams)", "$id", "$grams");
+            using var done = Command(tx, "INSERT OR IGNORE INTO search_indexed (document_id) VALUES ($id)", "$id");
+            using var already = Command(tx, "SELECT 1 FROM search_indexed WHERE document_id = $id", "$id");
+            foreach (var (id, utf8) in documents)
+            {
+                ct.ThrowIfCancellationRequested();
+                Set(already, id);
+                if (already.ExecuteScalar() is not null)
+                {
+                    continue; // a contentless index cannot tell a second insert of the same rowid from the first
+                }
+
+                var text = Encoding.UTF8.GetString(utf8);
+                Set(trigram, id, text);
+                trigram.ExecuteNonQuery();
+                var grams = CjkGrams.Build(text);
+                if (grams.Length > 0)
+                {
+                    Set(cjk, id, grams);
+                    cjk.ExecuteNonQuery();
+                }
+
+                Set(done, id);
+                done.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Indexes stored text that is not indexed yet (after a crash, or recorded while search was off). Returns how many.</summary>
+    public async Task<int> IndexBacklogAsync(CancellationToken ct)
+    {
+        var total = 0;
+        while (true)
+        {
+            List<(long, byte[])> batch;
+            lock (_gate)
+            {
+                using var cmd = _connection.CreateCommand();
+                cmd.CommandText = """
+                    SELECT t.document_id, t.text FROM document_text t
+                    WHERE NOT EXISTS (SELECT 1 FROM search_indexed s WHERE s.document_id = t.document_id)
+                    ORDER BY t.document_id LIMIT 256
+                    """;
+                using var r = cmd.ExecuteReader();
+                batch = [];
+                while (r.Read())
+                {
+                    batch.Add((r.GetInt64(0), TextCompression.Decompress((byte[])r.GetValue(1))));
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                return total;
+            }
+
+            await IndexAsync(batch, ct);
+            total += batch.Count;
+        }
+    }
+
+    /// <summary>Rebuilds both full-text indexes from the stored text.</summary>
+    public async Task<int> ReindexAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            using var tx = _connection.BeginTransaction();
+            using var cmd = _connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO search_trigram (search_trigram) VALUES ('delete-all');
+                INSERT INTO search_cjk (search_cjk) VALUES ('delete-all');
+                DELETE FROM search_indexed;
+                """;
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+
+        return await IndexBacklogAsync(ct);
+    }
+
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, int limit, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            var trigram = query.TrigramTerms.ToList();
+            var cjk = query.CjkGramTerms.ToList();
+            var scan = query.ScanTerms.ToList();
+            var parts = new List<string>();
+            if (trigram.Count > 0)
+            {
+                parts.Add("SELECT rowid AS id, bm25(search_trigram) AS r FROM search_trigram WHERE search_trigram MATCH $tri");
+            }
+
+            if (cjk.Count > 0)
+            {
+                parts.Add("SELECT rowid AS id, bm25(search_cjk) AS r FROM search_cjk WHERE search_cjk MATCH $cjk");
+            }
+
+            // Every part must match (AND); ranks add up. Without an indexed term, every document is a candidate.
+            var candidates = parts.Count switch
+            {
+                0 => "SELECT document_id AS id, 0.0 AS r FROM search_indexed",
+                1 => parts[0],
+                _ => $"SELECT a.id, a.r + b.r AS r FROM ({parts[0]}) a JOIN ({parts[1]}) b ON a.id = b.id",
+            };
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = $"""
+                SELECT d.sha256, d.title, c.r, t.text
+                FROM ({candidates}) c
+                JOIN document d ON d.id = c.id
+                JOIN document_text t ON t.document_id = c.id
+                ORDER BY c.r, d.sha256
+                {(scan.Count == 0 ? "LIMIT $limit" : "")}
+                """;
+            if (trigram.Count > 0)
+            {
+                cmd.Parameters.AddWithValue("$tri", SearchQuery.FtsAnd(trigram));
+            }
+
+            if (cjk.Count > 0)
+            {
+                cmd.Parameters.AddWithValue("$cjk", SearchQuery.FtsAnd(cjk));
+            }
+
+            cmd.Parameters.AddWithValue("$limit", limit);
+            var hits = new List<SearchHit>();
+            using var r = cmd.ExecuteReader();
+            while (hits.Count < limit && r.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                var text = Encoding.UTF8.GetString(TextCompression.Decompress((byte[])r.GetValue(3)));
+                if (scan.Any(term => !text.Contains(term, StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue;
+                }
+
+                hits.Add(new SearchHit(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), Snippet(text, query.Terms), 0.0 - r.GetDouble(2)));
+            }
+
+            return Task.FromResult<IReadOnlyList<SearchHit>>(hits);
+        }
+    }
+
+    /// <summary>A window around the first match, with every match in it wrapped in [ ].</summary>
+    internal static string Snippet(string text, IReadOnlyList<string> terms)
+    {
+        var first = terms.Select(t => text.IndexOf(t, StringComparison.OrdinalIgnoreCase)).Where(i => i >= 0).DefaultIfEmpty(0).Min();
+        var start = Math.Max(0, first - SnippetBefore);
+        var end = Math.Min(text.Length, first + SnippetAfter);
+        if (start > 0 && char.IsLowSurrogate(text[start]))
+        {
+            start--;
+        }
+
+        if (end < text.Length && char.IsLowSurrogate(text[end]))
+        {
+            end++;
+        }
+
+        var window = text[start..end];
+        var sb = new StringBuilder(window.Length + 16);
+        if (start > 0)
+        {
+            sb.Append('…');
+        }
+
+        var i = 0;
+        while (i < window.Length)
+        {
+            var match = terms.Where(t => t.Length > 0 && i + t.Length <= window.Length && window.AsSpan(i, t.Length).Equals(t, StringComparison.OrdinalIgnoreCase))
+                .OrderByDescending(t => t.Length).FirstOrDefault();
+            if (match is not null)
+            {
+                sb.Append('[').Append(window, i, match.Length).Append(']');
+                i += match.Length;
+            }
+            else
+            {
+                var c = window[i++];
+                sb.Append(c is '\n' or '\r' or '\t' ? ' ' : c);
+            }
+        }
+
+        if (end < text.Length)
+        {
+            sb.Append('…');
+        }
+
+        return sb.ToString();
+    }
+
+    public Task<IReadOnlyList<SimilarDocument>> FindSimilarAsync(string sha256, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            using var self = _connection.CreateCommand();
+            self.CommandText = "SELECT f.document_id, f.simhash, f.minhash FROM document d JOIN document_fingerprint f ON f.document_id = d.id WHERE d.sha256 = $sha";
+            self.Parameters.AddWithValue("$sha", sha256);
+            using var r = self.ExecuteReader();
+            if (!r.Read())
+            {
+                return Task.FromResult<IReadOnlyList<SimilarDocument>>([]);
+            }
+
+            var (id, simhash, minhash) = (r.GetInt64(0), (ulong)r.GetInt64(1), Fingerprint.MinHashFromBytes((byte[])r.GetValue(2)));
+            var list = new List<SimilarDocument>();
+            foreach (var (otherId, otherHash, distance) in BandCandidates(_connection, null, simhash, id))
+            {
+                using var other = _connection.CreateCommand();
+                other.CommandText = "SELECT d.sha256, d.title, f.minhash FROM document d JOIN document_fingerprint f ON f.document_id = d.id WHERE d.id = $id";
+                other.Parameters.AddWithValue("$id", otherId);
+                using var o = other.ExecuteReader();
+                if (o.Read())
+                {
+                    _ = otherHash;
+                    list.Add(new SimilarDocument(o.GetString(0), o.IsDBNull(1) ? null : o.GetString(1), distance,
+                        Math.Round(Fingerprint.Similarity(minhash, Fingerprint.MinHashFromBytes((byte[])o.GetValue(2))), 3)));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<SimilarDocument>>(
+                list.OrderBy(s => s.Distance).ThenByDescending(s => s.Similarity).ThenBy(s => s.Sha256, StringComparer.Ordinal).ToList());
+        }
+    }
+
+    public Task<NearDuplicate?> GetNearDuplicateAsync(string sha256, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = """
+                SELECT o.sha256, f.near_distance FROM document d
+                JOIN document_fingerprint f ON f.document_id = d.id
+                JOIN document o ON o.id = f.near_duplicate_of
+                WHERE d.sha256 = $sha
+                """;
+            cmd.Parameters.AddWithValue("$sha", sha256);
+            using var r = cmd.ExecuteReader();
+            return Task.FromResult(r.Read() ? new NearDuplicate(r.GetString(0), r.GetInt32(1)) : null);
+        }
+    }
+
+    /// <summary>Documents within the near-duplicate distance: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
+    private List<(long Id, ulong SimHash, int Distance)> BandCandidates(SqliteConnection connection, SqliteTransaction? tx, ulong simhash, long exclude)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            SELECT DISTINCT f.document_id, f.simhash FROM simhash_band b JOIN document_fingerprint f ON f.document_id = b.document_id
+            WHERE (b.band = 0 AND b.value = $b0) OR (b.band = 1 AND b.value = $b1) OR (b.band = 2 AND b.value = $b2) OR (b.band = 3 AND b.value = $b3)
+            """;
+        for (var band = 0; band < 4; band++)
+        {
+            cmd.Parameters.AddWithValue($"$b{band}", (long)((simhash >> (16 * band)) & 0xFFFF));
+        }
+
+        var found = new List<(long, ulong, int)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var id = r.GetInt64(0);
+            var other = (ulong)r.GetInt64(1);
+            var distance = Fingerprint.Distance(simhash, other);
+            if (id != exclude && distance <= _nearDuplicateDistance)
+            {
+                found.Add((id, other, distance));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Writes stored text and fingerprints inside the record transaction, flagging near-duplicates.</summary>
+    private sealed class SearchWriter : IDisposable
+    {
+        private readonly SqliteCatalog _catalog;
+        private readonly SqliteTransaction _tx;
+        private readonly SqliteCommand _text;
+        private readonly SqliteCommand _fingerprint;
+        private readonly SqliteCommand _band;
+
+        public SearchWriter(SqliteCatalog catalog, SqliteTransaction tx)
+        {
+            _catalog = catalog;
+            _tx = tx;
+            _text = Command(tx, "INSERT OR REPLACE INTO document_text (document_id, text, truncated) VALUES ($id, $text, $truncated)", "$id", "$text", "$truncated");
+            _fingerprint = Command(tx, """
+                INSERT OR REPLACE INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
+                VALUES ($id, $simhash, $minhash, $near, $distance)
+                """, "$id", "$simhash", "$minhash", "$near", "$distance");
+            _band = Command(tx, "INSERT OR IGNORE INTO simhash_band (band, value, document_id) VALUES ($band, $value, $id)", "$band", "$value", "$id");
+        }
+
+        public void Add(long documentId, SearchPayload payload)
+        {
+            Set(_text, documentId, payload.CompressedText, payload.Truncated ? 1 : 0);
+            _text.ExecuteNonQuery();
+
+            var simhash = payload.Fingerprint.SimHash;
+            var nearest = _catalog.BandCandidates(_tx.Connection!, _tx, simhash, documentId)
+                .OrderBy(c => c.Distance).ThenBy(c => c.Id).Cast<(long Id, ulong SimHash, int Distance)?>().FirstOrDefault();
+            Set(_fingerprint, documentId, (long)simhash, payload.Fingerprint.MinHashBytes(),
+                nearest is { } n ? n.Id : DBNull.Value, nearest is { } m ? m.Distance : DBNull.Value);
+            _fingerprint.ExecuteNonQuery();
+            for (var band = 0; band < 4; band++)
+            {
+                Set(_band, band, (long)((simhash >> (16 * band)) & 0xFFFF), documentId);
+                _band.ExecuteNonQuery();
+            }
+        }
+
+        public void Dispose()
+        {
+            _text.Dispose();
+            _fingerprint.Dispose();
+            _band.Dispose();
+        }
+    }
+}

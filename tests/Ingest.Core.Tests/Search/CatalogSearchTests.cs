@@ -1,0 +1,139 @@
+using Ingest.Catalog;
+using Ingest.Pipeline;
+using Ingest.Search;
+using Ingest.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Tests.Search;
+
+/// <summary>Search and near-duplicates over a real catalog filled by the real pipeline.</summary>
+public sealed class CatalogSearchTests : PipelineHarness
+{
+    private const string Library =
+        "关于城市图书馆建设的讲话\n同志们：今年全市新建社区图书馆十二座，市民借阅量明显增长。我们要把阅读推广作为长期任务。\n";
+    private const string River =
+        "关于河道治理工作的报告\n今年春季完成了河道清淤，沿岸绿化带延长了三公里。下一步要加强水质监测。\n";
+    private const string Japanese =
+        "図書館だより\n新しい閲覧室が春に開きました。ボランティアの皆さんが本を整理しています。\n";
+    private const string English =
+        "Notes from the Riverside Library\nThe library’s new reading room opened in spring. Volunteers sorted four thousand books.\n";
+
+    private async Task<Dictionary<string, string>> IngestAsync(bool searchEnabled = true)
+    {
+        var texts = new Dictionary<string, string> { ["library.txt"] = Library, ["river.txt"] = River, ["ja.txt"] = Japanese, ["en.txt"] = English };
+        foreach (var (name, text) in texts)
+        {
+            Temp.Write("drop/" + name, Encode.Utf8(text), Old);
+        }
+
+        var pipeline = new ScanPipeline(Time, NullLogger<ScanPipeline>.Instance, Options.Create(new SearchOptions { Enabled = searchEnabled }));
+        await pipeline.RunAsync(Source(), Catalog, 2, CancellationToken.None);
+        return texts.ToDictionary(t => Encode.Sha256Hex(Encode.Utf8(t.Value)), t => t.Key);
+    }
+
+    private async Task<string[]> Find(Dictionary<string, string> names, string query) =>
+        (await Catalog.SearchAsync(SearchQuery.Parse(query), 50, CancellationToken.None)).Select(h => names[h.Sha256]).Order(StringComparer.Ordinal).ToArray();
+
+    [Theory]
+    [InlineData("馆", new[] { "library.txt" })]                // one character
+    [InlineData("今年", new[] { "library.txt", "river.txt" })]  // two characters
+    [InlineData("图书馆", new[] { "library.txt" })]             // three characters
+    [InlineData("社区图书馆十二座", new[] { "library.txt" })]
+    [InlineData("図書館", new[] { "ja.txt" })]
+    [InlineData("ボランティア", new[] { "ja.txt" })]
+    [InlineData("LIBRARY", new[] { "en.txt" })]                 // case-insensitive, and a substring of "library’s"
+    [InlineData("library volunteers", new[] { "en.txt" })]     // every term must match
+    [InlineData("\"reading room\"", new[] { "en.txt" })]       // a quoted phrase with a space
+    [InlineData("今年 河道", new[] { "river.txt" })]
+    [InlineData("馆 river", new string[0])]
+    [InlineData("春", new[] { "ja.txt", "river.txt" })]
+    public async Task Search_ReturnsExactlyTheDocumentsContainingEveryTerm(string query, string[] expected)
+    {
+        var names = await IngestAsync();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), await Find(names, query));
+    }
+
+    [Fact]
+    public async Task Search_SyntaxCharacters_AreLiteralNotOperators()
+    {
+        var names = await IngestAsync();
+        Assert.Equal(["en.txt"], await Find(names, "NOT AND OR")); // substrings of "Notes", "thousand", "room"
+        Assert.Empty(await Find(names, "NEAR(library"));
+        Assert.Empty(await Find(names, "图书* \"a\"\"b\""));
+        Assert.Equal(["en.txt"], await Find(names, "library’s"));
+    }
+
+    [Fact]
+    public async Task Search_Snippet_WrapsEachMatchInBrackets_AndEachDocumentComesOnce()
+    {
+        Temp.Write("drop/copy/library.txt", Encode.Utf8(Library), Old); // a duplicate occurrence of the same document
+        var names = await IngestAsync();
+
+        var hits = await Catalog.SearchAsync(SearchQuery.Parse("图书馆"), 50, CancellationToken.None);
+
+        var hit = Assert.Single(hits);
+        Assert.Contains("[图书馆]", hit.Snippet, StringComparison.Ordinal);
+        Assert.Equal("关于城市图书馆建设的讲话", hit.Title);
+        Assert.Equal("library.txt", names[hit.Sha256]);
+    }
+
+    [Fact]
+    public async Task Reindex_AfterIngestWithSearchDisabled_MakesEverythingSearchable()
+    {
+        var names = await IngestAsync(searchEnabled: false);
+        Assert.Empty(await Find(names, "图书馆"));
+
+        Assert.Equal(4, await Catalog.ReindexAsync(CancellationToken.None));
+
+        Assert.Equal(["library.txt"], await Find(names, "图书馆"));
+    }
+
+    private static string Speech(int seed)
+    {
+        const string han = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研";
+        var random = new Random(seed);
+        var sb = new System.Text.StringBuilder("讲话稿\n");
+        while (sb.Length < 3000)
+        {
+            for (var k = 0; k < 2 + random.Next(3); k++)
+            {
+                sb.Append(han[random.Next(han.Length)]);
+            }
+
+            sb.Append(random.Next(8) == 0 ? "。\n" : random.Next(4) == 0 ? "，" : "");
+        }
+
+        return sb.ToString();
+    }
+
+    [Fact]
+    public async Task Ingest_SpeechWithADozenCharactersChanged_IsFlaggedAsNearDuplicateAndFoundBySimilar()
+    {
+        var original = Speech(1);
+        var edited = original.ToCharArray();
+        var random = new Random(2);
+        for (var k = 0; k < 12; k++)
+        {
+            edited[10 + random.Next(edited.Length - 10)] = '国';
+        }
+
+        Temp.Write("drop/a/original.txt", Encode.Utf8(original), Old);
+        await Scan();
+        Temp.Write("drop/b/edited.txt", Encode.Utf8(new string(edited)), Old);
+        Temp.Write("drop/c/other.txt", Encode.Utf8(Speech(3)), Old);
+        await Scan();
+
+        var docs = (await Catalog.ListDocumentsAsync(null, CancellationToken.None)).ToDictionary(d => d.Occurrences[0].Path);
+        var near = docs["b/edited.txt"].NearDuplicateOf;
+        Assert.NotNull(near);
+        Assert.Equal(docs["a/original.txt"].Sha256, near.Sha256);
+        Assert.InRange(near.Distance, 0, 3);
+        Assert.Null(docs["c/other.txt"].NearDuplicateOf); // a different speech on the same vocabulary
+        Assert.Null(docs["a/original.txt"].NearDuplicateOf);
+
+        var similar = Assert.Single(await Catalog.FindSimilarAsync(docs["a/original.txt"].Sha256, CancellationToken.None));
+        Assert.Equal(docs["b/edited.txt"].Sha256, similar.Sha256);
+        Assert.InRange(similar.Similarity, 0.8, 1.0);
+    }
+}
