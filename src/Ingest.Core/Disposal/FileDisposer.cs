@@ -57,7 +57,8 @@ internal static class FileDisposer
     /// Moves <paramref name="source"/> to <paramref name="planned"/> or, when that name was taken meanwhile,
     /// to the next free name. Returns where the file went.
     /// </summary>
-    public static string Move(string source, string planned, string root, Durability durability = Durability.Full)
+    /// <param name="sync">Collects the directories to flush (Durability Full); null skips flushing (Normal).</param>
+    public static string Move(string source, string planned, string root, DirectorySync? sync = null)
     {
         var directory = Path.GetDirectoryName(planned)!;
         CreateDirectoryWithoutLinks(root, directory);
@@ -80,7 +81,7 @@ internal static class FileDisposer
             if (errno == 0)
             {
                 File.Delete(source);
-                Flush(durability, directory, Path.GetDirectoryName(source)!);
+                sync?.Add(directory, Path.GetDirectoryName(source)!);
                 return destination;
             }
 
@@ -92,7 +93,7 @@ internal static class FileDisposer
 
             if (errno == NativeFileSystem.EXDEV)
             {
-                CopyAcrossFileSystems(source, destination, durability);
+                CopyAcrossFileSystems(source, destination, sync);
                 return destination;
             }
 
@@ -109,7 +110,7 @@ internal static class FileDisposer
             }
 
             File.Move(source, destination, overwrite: false);
-            Flush(durability, directory, Path.GetDirectoryName(source)!);
+            sync?.Add(directory, Path.GetDirectoryName(source)!);
             return destination;
         }
 
@@ -117,10 +118,10 @@ internal static class FileDisposer
     }
 
     /// <summary>Deletes a file after its record committed.</summary>
-    public static void Delete(string source, Durability durability)
+    public static void Delete(string source, DirectorySync? sync)
     {
         File.Delete(source);
-        Flush(durability, Path.GetDirectoryName(source)!);
+        sync?.Add(Path.GetDirectoryName(source)!);
     }
 
     /// <summary>True when two files hold the same bytes (used to finish an interrupted move).</summary>
@@ -142,7 +143,7 @@ internal static class FileDisposer
         return SHA256.HashData(stream);
     }
 
-    private static void CopyAcrossFileSystems(string source, string destination, Durability durability)
+    private static void CopyAcrossFileSystems(string source, string destination, DirectorySync? sync)
     {
         var directory = Path.GetDirectoryName(destination)!;
         var partial = Path.Combine(directory, "." + Path.GetFileName(destination) + PartialSuffix);
@@ -159,7 +160,7 @@ internal static class FileDisposer
                 output.Write(buffer, 0, n);
             }
 
-            output.Flush(flushToDisk: durability == Durability.Full);
+            output.Flush(flushToDisk: sync is not null);
             sourceHash = hash.GetHashAndReset();
         }
 
@@ -182,22 +183,14 @@ internal static class FileDisposer
         }
 
         File.Delete(partial);
-        Flush(durability, directory);
+        if (sync is not null)
+        {
+            // The copy's name must be durable before the source goes: never a moment without a durable copy.
+            NativeFileSystem.FsyncDirectory(directory);
+        }
+
         File.Delete(source);
-        Flush(durability, Path.GetDirectoryName(source)!);
-    }
-
-    private static void Flush(Durability durability, params string[] directories)
-    {
-        if (durability != Durability.Full)
-        {
-            return;
-        }
-
-        foreach (var d in directories.Distinct(StringComparer.Ordinal))
-        {
-            NativeFileSystem.FsyncDirectory(d);
-        }
+        sync?.Add(Path.GetDirectoryName(source)!);
     }
 
     /// <summary>Creates the destination's folders, refusing a symbolic link anywhere below the output root.</summary>
@@ -225,5 +218,32 @@ internal static class FileDisposer
                 info.Create();
             }
         }
+    }
+}
+
+/// <summary>
+/// Directories whose entries changed in a batch (Durability Full): flushed once each, before the batch's disposals
+/// are marked done, so a power cut can never leave a "done" record for a rename that was lost.
+/// </summary>
+internal sealed class DirectorySync
+{
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+
+    public void Add(params string[] directories)
+    {
+        foreach (var d in directories)
+        {
+            _dirty.Add(d);
+        }
+    }
+
+    public void FlushAll()
+    {
+        foreach (var d in _dirty)
+        {
+            NativeFileSystem.FsyncDirectory(d);
+        }
+
+        _dirty.Clear();
     }
 }

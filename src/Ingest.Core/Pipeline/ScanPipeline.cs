@@ -286,6 +286,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
 
     private async Task DisposeAsync(IngestSource source, ICatalog catalog, IReadOnlyList<RecordedItem> recorded, ScanSummary summary)
     {
+        var sync = source.Durability == Durability.Full ? new DirectorySync() : null;
         var done = new List<DisposalDone>(recorded.Count);
         foreach (var item in recorded)
         {
@@ -308,11 +309,11 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                 if (item.Disposal.Disposition == Disposition.Move)
                 {
                     var root = item.IsFailure ? source.FailedFolder : item.Status == OccurrenceStatus.New ? source.ProcessedFolder : source.DuplicatesFolder;
-                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root, source.Durability);
+                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root, sync);
                 }
                 else
                 {
-                    FileDisposer.Delete(full, source.Durability);
+                    FileDisposer.Delete(full, sync);
                 }
 
                 done.Add(new DisposalDone(item.Id, item.IsFailure, destination));
@@ -325,6 +326,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             }
         }
 
+        sync?.FlushAll();
         await catalog.CompleteDisposalsAsync(done, CancellationToken.None);
     }
 
@@ -365,6 +367,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
     /// <remarks>A disposal that fails again stays pending; its file joins <paramref name="inPlace"/> so it is not ingested twice.</remarks>
     private async Task<int> ReconcileAsync(IngestSource source, ICatalog catalog, HashSet<FileIdentity> inPlace, ScanSummary summary, CancellationToken ct)
     {
+        var sync = source.Durability == Durability.Full ? new DirectorySync() : null;
         var pending = await catalog.GetPendingDisposalsAsync(source.Name, ct);
         var done = new List<DisposalDone>(pending.Count);
         foreach (var p in pending)
@@ -390,19 +393,19 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                     if (FileDisposer.SameContent(full, planned))
                     {
                         // Crashed between link and unlink, or between a verified copy and the delete.
-                        FileDisposer.Delete(full, source.Durability);
+                        FileDisposer.Delete(full, sync);
                         destination = planned;
                     }
                     else
                     {
-                        destination = FileDisposer.Move(full, planned, root, source.Durability);
+                        destination = FileDisposer.Move(full, planned, root, sync);
                     }
 
                     Log.Reconciled(logger, p.Path, destination);
                 }
                 else
                 {
-                    FileDisposer.Delete(full, source.Durability);
+                    FileDisposer.Delete(full, sync);
                     Log.Reconciled(logger, p.Path, null);
                 }
 
@@ -416,6 +419,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             }
         }
 
+        sync?.FlushAll();
         await catalog.CompleteDisposalsAsync(done, ct);
         return done.Count;
     }
