@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Ingest.Search;
@@ -126,19 +129,20 @@ internal sealed class FingerprintBuilder
     {
         _shingles++;
         var h = Mix(shingle);
-        for (var bit = 0; bit < 64; bit++)
+
+        // SimHash: +1 or -1 per bit, eight bits at a time from a table of vectors.
+        ref var weights = ref Unsafe.As<int, Vector256<int>>(ref MemoryMarshal.GetArrayDataReference(_weights));
+        for (var b = 0; b < 8; b++)
         {
-            _weights[bit] += (int)((h >> bit) & 1) * 2 - 1;
+            Unsafe.Add(ref weights, b) += BitSigns[(int)((h >> (8 * b)) & 0xFF)];
         }
 
-        // 64 hash functions from one 64-bit hash by multiply-shift (a_i odd): cheap and pairwise independent enough.
-        for (var i = 0; i < _minHash.Length; i++)
+        // MinHash by one-permutation hashing: the top bits pick a bin, the low bits compete for its minimum.
+        var bin = (int)(h >> 58);
+        var value = (uint)h;
+        if (value < _minHash[bin])
         {
-            var v = (uint)(((h * MultiplySeeds[i]) + AddSeeds[i]) >> 32);
-            if (v < _minHash[i])
-            {
-                _minHash[i] = v;
-            }
+            _minHash[bin] = value;
         }
     }
 
@@ -164,8 +168,31 @@ internal sealed class FingerprintBuilder
             }
         }
 
-        return new Fingerprint(simHash, (uint[])_minHash.Clone());
+        return new Fingerprint(simHash, Densify(_minHash));
     }
+
+    /// <summary>Empty bins borrow from the next filled one (rotation densification), so short texts still compare.</summary>
+    private static uint[] Densify(uint[] bins)
+    {
+        var result = (uint[])bins.Clone();
+        for (var i = 0; i < result.Length; i++)
+        {
+            for (var k = 1; result[i] == uint.MaxValue && k < result.Length; k++)
+            {
+                var donor = bins[(i + k) % bins.Length];
+                if (donor != uint.MaxValue)
+                {
+                    result[i] = donor ^ (uint)k; // mixed with the distance so borrowed values differ from real ones
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static readonly Vector256<int>[] BitSigns = Enumerable.Range(0, 256)
+        .Select(v => Vector256.Create(Enumerable.Range(0, 8).Select(bit => ((v >> bit) & 1) * 2 - 1).ToArray()))
+        .ToArray();
 
     /// <summary>SplitMix64's finalizer: a fast, well-mixed 64-bit hash of a 64-bit value.</summary>
     internal static ulong Mix(ulong x)
@@ -176,6 +203,5 @@ internal sealed class FingerprintBuilder
         return x ^ (x >> 31);
     }
 
-    private static readonly ulong[] MultiplySeeds = Enumerable.Range(1, Fingerprint.MinHashSize).Select(i => Mix((ulong)i * 0x632BE59BD9B4E019UL) | 1).ToArray();
-    private static readonly ulong[] AddSeeds = Enumerable.Range(1, Fingerprint.MinHashSize).Select(i => Mix((ulong)i ^ 0xD6E8FEB86659FD93UL)).ToArray();
+
 }
