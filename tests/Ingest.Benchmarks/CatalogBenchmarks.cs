@@ -58,7 +58,8 @@ public class CatalogBenchmarks
     public int RecordBatchOf256()
     {
         var batch = _batches.Dequeue();
-        var recorded = _catalog!.RecordAsync(batch, (r, _) => new PlannedDisposal(Disposition.Move, "/srv/processed/" + r.Path), CancellationToken.None)
+        var catalog = _catalog!;
+        var recorded = catalog.RecordAsync(batch, (r, _) => new PlannedDisposal(Disposition.Move, "/srv/processed/" + r.Path), TimeSpan.FromMinutes(1), CancellationToken.None)
             .GetAwaiter().GetResult();
         var done = new List<DisposalDone>(recorded.Count);
         foreach (var item in recorded)
@@ -66,7 +67,7 @@ public class CatalogBenchmarks
             done.Add(new DisposalDone(item.Id, item.IsFailure, item.Disposal.Destination));
         }
 
-        _catalog.CompleteDisposalsAsync(done, CancellationToken.None).GetAwaiter().GetResult();
+        catalog.CompleteDisposalsAsync(done, CancellationToken.None).GetAwaiter().GetResult();
         return recorded.Count;
     }
 }

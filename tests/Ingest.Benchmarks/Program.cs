@@ -4,9 +4,19 @@ namespace Ingest.Benchmarks;
 
 /// <summary>
 /// Micro-benchmarks for the hot paths of a scan, with allocations. Not tests: nothing here asserts a time.
-/// <c>dotnet run -c Release --project tests/Ingest.Benchmarks -- --filter '*'</c> (add <c>--job short</c> for a quick look).
+/// <c>dotnet run -c Release --project tests/Ingest.Benchmarks -- --filter '*'</c> (add <c>--job short</c> for a quick look);
+/// <c>-- search 10000</c> measures indexing speed and search latency in-process.
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task Main(string[] args)
+    {
+        if (args is ["search", ..])
+        {
+            await SearchLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -36,7 +36,7 @@ internal sealed partial class SqliteCatalog
                 }
 
                 var text = Encoding.UTF8.GetString(utf8);
-                Set(trigram, id, text);
+                Set(trigram, id, CjkGrams.TrigramBody(text));
                 trigram.ExecuteNonQuery();
                 var grams = CjkGrams.Build(text);
                 if (grams.Length > 0)
@@ -112,9 +112,8 @@ internal sealed partial class SqliteCatalog
     {
         lock (_gate)
         {
-            var trigram = query.TrigramTerms.ToList();
+            var trigram = query.TrigramPhrases.ToList();
             var cjk = query.CjkGramTerms.ToList();
-            var scan = query.ScanTerms.ToList();
             var parts = new List<string>();
             if (trigram.Count > 0)
             {
@@ -140,7 +139,6 @@ internal sealed partial class SqliteCatalog
                 JOIN document d ON d.id = c.id
                 JOIN document_text t ON t.document_id = c.id
                 ORDER BY c.r, d.sha256
-                {(scan.Count == 0 ? "LIMIT $limit" : "")}
                 """;
             if (trigram.Count > 0)
             {
@@ -152,14 +150,14 @@ internal sealed partial class SqliteCatalog
                 cmd.Parameters.AddWithValue("$cjk", SearchQuery.FtsAnd(cjk));
             }
 
-            cmd.Parameters.AddWithValue("$limit", limit);
             var hits = new List<SearchHit>();
             using var r = cmd.ExecuteReader();
             while (hits.Count < limit && r.Read())
             {
                 ct.ThrowIfCancellationRequested();
                 var text = Encoding.UTF8.GetString(TextCompression.Decompress((byte[])r.GetValue(3)));
-                if (scan.Any(term => !text.Contains(term, StringComparison.OrdinalIgnoreCase)))
+                // The indexes narrow; the stored text decides (bigrams of a long CJK term, runs shorter than 3, phrases).
+                if (query.Terms.Any(term => !text.Contains(term, StringComparison.OrdinalIgnoreCase)))
                 {
                     continue;
                 }

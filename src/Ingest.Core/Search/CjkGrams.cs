@@ -16,28 +16,68 @@ internal static class CjkGrams
             or (>= 0xAC00 and <= 0xD7AF) or (>= 0x1100 and <= 0x11FF) or (>= 0x3130 and <= 0x318F);
     }
 
+    /// <summary>The text for the trigram index: each CJK run becomes one U+0001, so CJK text costs no trigrams there.</summary>
+    public static string TrigramBody(ReadOnlySpan<char> text)
+    {
+        var sb = new StringBuilder(text.Length);
+        var inCjk = false;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsCjk(rune))
+            {
+                if (!inCjk)
+                {
+                    sb.Append('\u0001');
+                }
+
+                inCjk = true;
+                continue;
+            }
+
+            inCjk = false;
+            sb.Append(rune.ToString());
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>Every CJK character once as a unigram and every adjacent CJK pair once as a bigram.</summary>
     public static string Build(ReadOnlySpan<char> text)
     {
-        var grams = new HashSet<string>(StringComparer.Ordinal);
-        Rune? previous = null;
+        // Scalars and pairs as numbers: no string per gram until the distinct ones are written out.
+        var unigrams = new HashSet<int>();
+        var bigrams = new HashSet<long>();
+        var previous = -1;
         foreach (var rune in text.EnumerateRunes())
         {
             if (!IsCjk(rune))
             {
-                previous = null;
+                previous = -1;
                 continue;
             }
 
-            grams.Add(rune.ToString());
-            if (previous is { } p)
+            unigrams.Add(rune.Value);
+            if (previous >= 0)
             {
-                grams.Add(p.ToString() + rune.ToString());
+                bigrams.Add(((long)previous << 21) | (uint)rune.Value);
             }
 
-            previous = rune;
+            previous = rune.Value;
         }
 
-        return string.Join(' ', grams);
+        var sb = new StringBuilder((unigrams.Count * 2) + (bigrams.Count * 3));
+        Span<char> buffer = stackalloc char[2];
+        foreach (var u in unigrams)
+        {
+            sb.Append(buffer[..new Rune(u).EncodeToUtf16(buffer)]).Append(' ');
+        }
+
+        foreach (var b in bigrams)
+        {
+            sb.Append(buffer[..new Rune((int)(b >> 21)).EncodeToUtf16(buffer)]);
+            sb.Append(buffer[..new Rune((int)(b & 0x1FFFFF)).EncodeToUtf16(buffer)]).Append(' ');
+        }
+
+        return sb.Length > 0 ? sb.ToString(0, sb.Length - 1) : string.Empty;
     }
 }

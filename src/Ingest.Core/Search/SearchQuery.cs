@@ -3,9 +3,10 @@ using System.Text;
 namespace Ingest.Search;
 
 /// <summary>
-/// A parsed search: terms that must all match as case-insensitive substrings. Terms of three or more
-/// characters go to the trigram index; CJK terms of one or two characters to the CJK n-gram index (as Lucene's
-/// CJK analyzer does); other short terms are checked by scanning the stored text.
+/// A parsed search: terms that must all match as case-insensitive substrings. The indexes only narrow the
+/// candidates: CJK runs through their unigrams and bigrams (as Lucene's CJK analyzer does), other runs of three
+/// or more characters through trigrams; every candidate is then checked against its stored text, so the
+/// answer is exact.
 /// </summary>
 internal sealed class SearchQuery
 {
@@ -61,11 +62,48 @@ internal sealed class SearchQuery
 
     public static int ScalarLength(string term) => term.EnumerateRunes().Count();
 
-    public IEnumerable<string> TrigramTerms => Terms.Where(t => ScalarLength(t) >= 3);
+    /// <summary>Runs of non-CJK characters (3 or more) for the trigram index, which holds the text without its CJK runs.</summary>
+    public IEnumerable<string> TrigramPhrases => Terms.SelectMany(t => Runs(t, cjk: false)).Where(r => ScalarLength(r) >= 3).Distinct(StringComparer.OrdinalIgnoreCase);
 
-    public IEnumerable<string> CjkGramTerms => Terms.Where(t => ScalarLength(t) < 3 && t.EnumerateRunes().All(CjkGrams.IsCjk));
+    /// <summary>Unigrams (a lone CJK character) and bigrams of the CJK runs, for the CJK n-gram index.</summary>
+    public IEnumerable<string> CjkGramTerms => Terms.SelectMany(t => Runs(t, cjk: true)).SelectMany(Grams).Distinct(StringComparer.Ordinal);
 
-    public IEnumerable<string> ScanTerms => Terms.Where(t => ScalarLength(t) < 3 && !t.EnumerateRunes().All(CjkGrams.IsCjk));
+    /// <summary>The maximal runs of CJK (or of non-CJK) characters of a term.</summary>
+    internal static IEnumerable<string> Runs(string term, bool cjk)
+    {
+        var sb = new StringBuilder();
+        foreach (var rune in term.EnumerateRunes())
+        {
+            if (CjkGrams.IsCjk(rune) == cjk)
+            {
+                sb.Append(rune.ToString());
+            }
+            else if (sb.Length > 0)
+            {
+                yield return sb.ToString();
+                sb.Clear();
+            }
+        }
+
+        if (sb.Length > 0)
+        {
+            yield return sb.ToString();
+        }
+    }
+
+    private static IEnumerable<string> Grams(string cjkRun)
+    {
+        var runes = cjkRun.EnumerateRunes().Select(r => r.ToString()).ToArray();
+        if (runes.Length == 1)
+        {
+            yield return runes[0];
+        }
+
+        for (var i = 0; i + 1 < runes.Length; i++)
+        {
+            yield return runes[i] + runes[i + 1];
+        }
+    }
 
     /// <summary>An FTS5 expression matching every term as a quoted string: nothing in a term is passed through as syntax.</summary>
     public static string FtsAnd(IEnumerable<string> terms) =>

@@ -12,12 +12,11 @@ public sealed class SearchQueryTests
     }
 
     [Fact]
-    public void Parse_ClassifiesTermsByLengthAndScript()
+    public void Parse_SplitsTermsIntoTrigramPhrasesAndCjkGrams()
     {
-        var q = SearchQuery.Parse("书 图书 图书馆 AI the");
-        Assert.Equal(["图书馆", "the"], q.TrigramTerms);
-        Assert.Equal(["书", "图书"], q.CjkGramTerms);
-        Assert.Equal(["AI"], q.ScanTerms);
+        var q = SearchQuery.Parse("书 图书 图书馆 AI the dangshi学习");
+        Assert.Equal(["the", "dangshi"], q.TrigramPhrases);
+        Assert.Equal(["书", "图书", "书馆", "学习"], q.CjkGramTerms);
     }
 
     [Fact]
