@@ -114,59 +114,94 @@ internal sealed partial class SqliteCatalog
         {
             var trigram = query.TrigramPhrases.ToList();
             var cjk = query.CjkGramTerms.ToList();
-            var parts = new List<string>();
+
+            // Every part must match (AND). One index ranks (trigrams when the query has them: Latin runs are the more
+            // selective); the other only filters by rowid, which is cheap to list. Without an indexed part every
+            // document is a candidate. The stored text then decides, so the answer is exact.
+            List<(long Id, double Rank)> ranked;
             if (trigram.Count > 0)
             {
-                parts.Add("SELECT rowid AS id, bm25(search_trigram) AS r FROM search_trigram WHERE search_trigram MATCH $tri");
+                ranked = Ranked("search_trigram", SearchQuery.FtsAnd(trigram));
+                if (cjk.Count > 0)
+                {
+                    var allowed = RowIds("search_cjk", SearchQuery.FtsAnd(cjk));
+                    ranked = ranked.Where(c => allowed.Contains(c.Id)).ToList();
+                }
+            }
+            else if (cjk.Count > 0)
+            {
+                ranked = Ranked("search_cjk", SearchQuery.FtsAnd(cjk));
+            }
+            else
+            {
+                ranked = RowIds("search_indexed", null).Order().Select(id => (id, 0.0)).ToList();
             }
 
-            if (cjk.Count > 0)
-            {
-                parts.Add("SELECT rowid AS id, bm25(search_cjk) AS r FROM search_cjk WHERE search_cjk MATCH $cjk");
-            }
-
-            // Every part must match (AND); ranks add up. Without an indexed term, every document is a candidate.
-            var candidates = parts.Count switch
-            {
-                0 => "SELECT document_id AS id, 0.0 AS r FROM search_indexed",
-                1 => parts[0],
-                _ => $"SELECT a.id, a.r + b.r AS r FROM ({parts[0]}) a JOIN ({parts[1]}) b ON a.id = b.id",
-            };
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = $"""
-                SELECT d.sha256, d.title, c.r, t.text
-                FROM ({candidates}) c
-                JOIN document d ON d.id = c.id
-                JOIN document_text t ON t.document_id = c.id
-                ORDER BY c.r, d.sha256
-                """;
-            if (trigram.Count > 0)
-            {
-                cmd.Parameters.AddWithValue("$tri", SearchQuery.FtsAnd(trigram));
-            }
-
-            if (cjk.Count > 0)
-            {
-                cmd.Parameters.AddWithValue("$cjk", SearchQuery.FtsAnd(cjk));
-            }
-
+            using var fetch = _connection.CreateCommand();
+            fetch.CommandText = "SELECT d.sha256, d.title, t.text FROM document d JOIN document_text t ON t.document_id = d.id WHERE d.id = $id";
+            var idParameter = fetch.Parameters.Add("$id", SqliteType.Integer);
+            fetch.Prepare();
             var hits = new List<SearchHit>();
-            using var r = cmd.ExecuteReader();
-            while (hits.Count < limit && r.Read())
+            foreach (var (id, rank) in ranked)
             {
+                if (hits.Count >= limit)
+                {
+                    break;
+                }
+
                 ct.ThrowIfCancellationRequested();
-                var text = Encoding.UTF8.GetString(TextCompression.Decompress((byte[])r.GetValue(3)));
-                // The indexes narrow; the stored text decides (bigrams of a long CJK term, runs shorter than 3, phrases).
-                if (query.Terms.Any(term => !text.Contains(term, StringComparison.OrdinalIgnoreCase)))
+                idParameter.Value = id;
+                using var r = fetch.ExecuteReader();
+                if (!r.Read())
                 {
                     continue;
                 }
 
-                hits.Add(new SearchHit(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), Snippet(text, query.Terms), 0.0 - r.GetDouble(2)));
+                var text = Encoding.UTF8.GetString(TextCompression.Decompress((byte[])r.GetValue(2)));
+                if (query.Terms.Any(term => !text.Contains(term, StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue; // bigrams of a longer CJK term, runs shorter than 3, phrases: the text decides
+                }
+
+                hits.Add(new SearchHit(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), Snippet(text, query.Terms), 0.0 - rank));
             }
 
             return Task.FromResult<IReadOnlyList<SearchHit>>(hits);
         }
+    }
+
+    private List<(long Id, double Rank)> Ranked(string table, string match)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"SELECT rowid, bm25({table}) AS r FROM {table} WHERE {table} MATCH $m ORDER BY r, rowid";
+        cmd.Parameters.AddWithValue("$m", match);
+        using var r = cmd.ExecuteReader();
+        var list = new List<(long, double)>();
+        while (r.Read())
+        {
+            list.Add((r.GetInt64(0), r.GetDouble(1)));
+        }
+
+        return list;
+    }
+
+    private HashSet<long> RowIds(string table, string? match)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = match is null ? $"SELECT document_id FROM {table}" : $"SELECT rowid FROM {table} WHERE {table} MATCH $m";
+        if (match is not null)
+        {
+            cmd.Parameters.AddWithValue("$m", match);
+        }
+
+        using var r = cmd.ExecuteReader();
+        var set = new HashSet<long>();
+        while (r.Read())
+        {
+            set.Add(r.GetInt64(0));
+        }
+
+        return set;
     }
 
     /// <summary>A window around the first match, with every match in it wrapped in [ ].</summary>
