@@ -304,17 +304,30 @@ internal sealed partial class SqliteCatalog
     }
 
     /// <summary>Documents within the near-duplicate distance: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
+    private const string BandCandidatesSql = """
+        SELECT DISTINCT f.document_id, f.simhash FROM simhash_band b JOIN document_fingerprint f ON f.document_id = b.document_id
+        WHERE (b.band = 0 AND b.value = $b0) OR (b.band = 1 AND b.value = $b1) OR (b.band = 2 AND b.value = $b2) OR (b.band = 3 AND b.value = $b3)
+        """;
+
     private List<(long Id, ulong SimHash, int Distance)> BandCandidates(SqliteConnection connection, SqliteTransaction? tx, ulong simhash, long exclude)
     {
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = """
-            SELECT DISTINCT f.document_id, f.simhash FROM simhash_band b JOIN document_fingerprint f ON f.document_id = b.document_id
-            WHERE (b.band = 0 AND b.value = $b0) OR (b.band = 1 AND b.value = $b1) OR (b.band = 2 AND b.value = $b2) OR (b.band = 3 AND b.value = $b3)
-            """;
+        cmd.CommandText = BandCandidatesSql;
+        foreach (var name in (string[])["$b0", "$b1", "$b2", "$b3"])
+        {
+            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return BandCandidates(cmd, simhash, exclude);
+    }
+
+    /// <summary>Runs a prepared band query: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
+    private List<(long Id, ulong SimHash, int Distance)> BandCandidates(SqliteCommand cmd, ulong simhash, long exclude)
+    {
         for (var band = 0; band < 4; band++)
         {
-            cmd.Parameters.AddWithValue($"$b{band}", (long)((simhash >> (16 * band)) & 0xFFFF));
+            cmd.Parameters[band].Value = (long)((simhash >> (16 * band)) & 0xFFFF);
         }
 
         var found = new List<(long, ulong, int)>();
@@ -337,15 +350,15 @@ internal sealed partial class SqliteCatalog
     private sealed class SearchWriter : IDisposable
     {
         private readonly SqliteCatalog _catalog;
-        private readonly SqliteTransaction _tx;
         private readonly SqliteCommand _text;
         private readonly SqliteCommand _fingerprint;
         private readonly SqliteCommand _band;
+        private readonly SqliteCommand _candidates;
 
         public SearchWriter(SqliteCatalog catalog, SqliteTransaction tx)
         {
+            _candidates = Command(tx, BandCandidatesSql, "$b0", "$b1", "$b2", "$b3");
             _catalog = catalog;
-            _tx = tx;
             _text = Command(tx, "INSERT OR REPLACE INTO document_text (document_id, text, truncated) VALUES ($id, $text, $truncated)", "$id", "$text", "$truncated");
             _fingerprint = Command(tx, """
                 INSERT OR REPLACE INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
@@ -360,7 +373,7 @@ internal sealed partial class SqliteCatalog
             _text.ExecuteNonQuery();
 
             var simhash = payload.Fingerprint.SimHash;
-            var nearest = _catalog.BandCandidates(_tx.Connection!, _tx, simhash, documentId)
+            var nearest = _catalog.BandCandidates(_candidates, simhash, documentId)
                 .OrderBy(c => c.Distance).ThenBy(c => c.Id).Cast<(long Id, ulong SimHash, int Distance)?>().FirstOrDefault();
             Set(_fingerprint, documentId, (long)simhash, payload.Fingerprint.MinHashBytes(),
                 nearest is { } n ? n.Id : DBNull.Value, nearest is { } m ? m.Distance : DBNull.Value);
@@ -377,6 +390,7 @@ internal sealed partial class SqliteCatalog
             _text.Dispose();
             _fingerprint.Dispose();
             _band.Dispose();
+            _candidates.Dispose();
         }
     }
 }

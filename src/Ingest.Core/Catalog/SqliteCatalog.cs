@@ -141,6 +141,8 @@ internal sealed partial class SqliteCatalog : ICatalog
                 RETURNING id, attempts
                 """, "$source", "$path", "$size", "$lw", "$reason", "$kind", "$now", "$disp", "$dest", "$pending", "$retry");
             using var search = new SearchWriter(this, tx);
+            // Most catalogs have no open transient failure: then no occurrence needs to resolve one.
+            var openTransients = HasOpenTransientFailures(tx);
             using var resolveTransient = Command(tx,
                 "UPDATE failure SET resolved = 1 WHERE source = $source AND path = $path AND kind = 'transient' AND resolved = 0",
                 "$source", "$path");
@@ -175,8 +177,11 @@ internal sealed partial class SqliteCatalog : ICatalog
                     Set(insertOcc, docId, r.Source, r.Path, r.Size, r.LastWriteUtc.Ticks, status == OccurrenceStatus.New ? "new" : "duplicate", now,
                         DispositionText(disposal.Disposition), (object?)disposal.Destination ?? DBNull.Value, disposal.Disposition == Disposition.Keep ? 0 : 1);
                     results.Add(new RecordedItem(r, (long)insertOcc.ExecuteScalar()!, false, status, disposal, false, docId));
-                    Set(resolveTransient, r.Source, r.Path);
-                    resolveTransient.ExecuteNonQuery();
+                    if (openTransients)
+                    {
+                        Set(resolveTransient, r.Source, r.Path);
+                        resolveTransient.ExecuteNonQuery();
+                    }
                 }
                 else
                 {
@@ -212,6 +217,14 @@ internal sealed partial class SqliteCatalog : ICatalog
 
             return Task.FromResult(set);
         }
+    }
+
+    private static bool HasOpenTransientFailures(SqliteTransaction tx)
+    {
+        using var cmd = tx.Connection!.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM failure WHERE kind = 'transient' AND resolved = 0)";
+        return (long)cmd.ExecuteScalar()! != 0;
     }
 
     public Task CompleteDisposalsAsync(IReadOnlyList<DisposalDone> done, CancellationToken ct)
