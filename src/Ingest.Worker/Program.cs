@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ingest;
 using Ingest.Worker.Commands;
 using Ingest.Worker.Hosting;
+using Ingest.Worker.Service;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,7 @@ internal static partial class Program
         builder.Logging.AddIngestLogging(builder.Configuration);
         builder.Services
             .AddIngestPipeline(builder.Configuration)
+            .AddScheduleValidation()
             .AddIngestSearch(builder.Configuration)
             .AddSqliteCatalog();
         return builder;

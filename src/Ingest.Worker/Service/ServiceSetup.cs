@@ -10,11 +10,17 @@ namespace Ingest.Worker.Service;
 
 internal static class ServiceSetup
 {
+    /// <summary>Refuses a bad cron in <c>Schedule</c> for every command, not only <c>run</c>: a configuration is valid or not.</summary>
+    public static IServiceCollection AddScheduleValidation(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, ScheduleValidator>());
+        return services;
+    }
+
     /// <summary>Everything <c>ingest run</c> adds to the composition root: Quartz, the watcher, systemd, health and metrics.</summary>
     public static HostApplicationBuilder AddIngestService(this HostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, ScheduleValidator>());
         services.AddOptions<HealthOptions>().Bind(builder.Configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));

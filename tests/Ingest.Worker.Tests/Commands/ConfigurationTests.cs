@@ -29,6 +29,15 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_BadCronInSchedule_ExitsTwoNamingTheKey()
+    {
+        _ws.Ingest["Schedule"] = "every five seconds";
+        var result = await _ws.RunAsync("scan");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Ingest:Schedule", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scan_MissingConfigFile_ExitsTwoNamingTheFile()
     {
         var missing = Path.Combine(_ws.Root, "nope.json");
