@@ -364,7 +364,9 @@ internal sealed partial class SqliteCatalog
                 INSERT OR REPLACE INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
                 VALUES ($id, $simhash, $minhash, $near, $distance)
                 """, "$id", "$simhash", "$minhash", "$near", "$distance");
-            _band = Command(tx, "INSERT OR IGNORE INTO simhash_band (band, value, document_id) VALUES ($band, $value, $id)", "$band", "$value", "$id");
+            _band = Command(tx,
+                "INSERT OR IGNORE INTO simhash_band (band, value, document_id) VALUES (0, $v0, $id), (1, $v1, $id), (2, $v2, $id), (3, $v3, $id)",
+                "$v0", "$v1", "$v2", "$v3", "$id");
         }
 
         public void Add(long documentId, SearchPayload payload)
@@ -378,11 +380,8 @@ internal sealed partial class SqliteCatalog
             Set(_fingerprint, documentId, (long)simhash, payload.Fingerprint.MinHashBytes(),
                 nearest is { } n ? n.Id : DBNull.Value, nearest is { } m ? m.Distance : DBNull.Value);
             _fingerprint.ExecuteNonQuery();
-            for (var band = 0; band < 4; band++)
-            {
-                Set(_band, band, (long)((simhash >> (16 * band)) & 0xFFFF), documentId);
-                _band.ExecuteNonQuery();
-            }
+            Set(_band, (long)(simhash & 0xFFFF), (long)((simhash >> 16) & 0xFFFF), (long)((simhash >> 32) & 0xFFFF), (long)(simhash >> 48), documentId);
+            _band.ExecuteNonQuery();
         }
 
         public void Dispose()
