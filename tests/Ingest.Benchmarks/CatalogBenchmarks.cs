@@ -58,7 +58,7 @@ public class CatalogBenchmarks
     public int RecordBatchOf256()
     {
         var batch = _batches.Dequeue();
-        var recorded = _catalog!.RecordAsync(batch, (r, _) => new PlannedDisposal(Disposition.Move, "/srv/processed/" + r.Path), CancellationToken.None)
+        var recorded = _catalog!.RecordAsync(batch, (r, _) => new PlannedDisposal(Disposition.Move, "/srv/processed/" + r.Path), TimeSpan.Zero, CancellationToken.None)
             .GetAwaiter().GetResult();
         var done = new List<DisposalDone>(recorded.Count);
         foreach (var item in recorded)

@@ -17,6 +17,12 @@ internal sealed class FileAnalyzer
 {
     internal const int BufferSize = 256 * 1024;
 
+    /// <summary>
+    /// Above this size the byte hash and the next read run on another core while this one decodes: SHA-256 alone is
+    /// about as costly as the text pass. Below it (most files are a few KB) a hand-off would cost more than it saves.
+    /// </summary>
+    internal const long ParallelHashThreshold = 1024 * 1024;
+
     /// <summary>Test hook run after a file is read and before it is re-checked, to change the file mid-scan.</summary>
     internal static readonly AsyncLocal<Action<ScanCandidate>?> AfterReadForTests = new();
 
@@ -155,8 +161,10 @@ internal sealed class FileAnalyzer
         FileStream stream, ScanCandidate candidate, DetectedEncoding? forced, HashSet<string>? excluded, int captureBytes, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        byte[]? spare = null;
         char[]? chars = null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hashJob = candidate.Size > ParallelHashThreshold ? new HashAndReadJob(hash, stream) : null;
         try
         {
             var length = ReadFull(stream, buffer);
@@ -179,13 +187,30 @@ internal sealed class FileAnalyzer
             var decoder = encoding.Encoding.GetDecoder();
             chars = ArrayPool<char>.Shared.Rent(encoding.Encoding.GetMaxCharCount(buffer.Length));
             using var metrics = new TextMetricsBuilder(captureBytes);
+            if (encoding.Encoding is UTF8Encoding && !encoding.HasBom)
+            {
+                // The strict decoder round-trips: while the text is CR-free NFC, its normalized UTF-8 form is the bytes.
+                var handle = stream.SafeFileHandle;
+                metrics.UseRawUtf8AsText((count, textHash) => ReplayPrefix(handle, count, textHash));
+            }
+
             var offset = encoding.BomLength;
             long position = 0;
             while (length > 0)
             {
                 ct.ThrowIfCancellationRequested();
-                hash.AppendData(buffer, 0, length);
                 var final = length < buffer.Length;
+                if (hashJob is not null)
+                {
+                    // Hash this chunk and read the next one into the spare buffer on another core while this one decodes.
+                    spare ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                    hashJob.Start(buffer, length, final ? null : spare);
+                }
+                else
+                {
+                    hash.AppendData(buffer, 0, length);
+                }
+
                 int charCount;
                 try
                 {
@@ -199,26 +224,41 @@ internal sealed class FileAnalyzer
                     }
 
                     var at = position + offset + Math.Max(ex.Index, 0);
-                    total += DrainForLength(stream, buffer);
+                    total += (hashJob?.JoinQuietly() ?? 0) + DrainForLength(stream, buffer);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total, null);
                 }
 
                 var text = chars.AsSpan(0, charCount);
                 if (!encoding.AllowsNulBytes && text.Contains('\0'))
                 {
-                    total += DrainForLength(stream, buffer);
+                    total += (hashJob?.JoinQuietly() ?? 0) + DrainForLength(stream, buffer);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total, null);
                 }
 
                 metrics.Append(text);
                 position += length;
                 offset = 0;
-                if (final)
+                if (hashJob is not null)
                 {
-                    break;
+                    var next = hashJob.Join();
+                    if (final)
+                    {
+                        break;
+                    }
+
+                    (buffer, spare) = (spare!, buffer);
+                    length = next;
+                }
+                else
+                {
+                    if (final)
+                    {
+                        break;
+                    }
+
+                    length = ReadFull(stream, buffer);
                 }
 
-                length = ReadFull(stream, buffer);
                 total += length;
                 if (length == 0)
                 {
@@ -241,7 +281,7 @@ internal sealed class FileAnalyzer
 
             Span<byte> digest = stackalloc byte[32];
             hash.GetHashAndReset(digest);
-            var m = metrics.Complete();
+            var m = metrics.Complete(digest);
             var search = metrics.Fingerprint is { } fingerprint
                 ? new SearchPayload(metrics.CapturedText.ToArray(), TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)
                 : null;
@@ -252,7 +292,14 @@ internal sealed class FileAnalyzer
         }
         finally
         {
+            // An early return or exception may leave the job running on the buffers: wait before returning them.
+            hashJob?.JoinQuietly();
             ArrayPool<byte>.Shared.Return(buffer);
+            if (spare is not null)
+            {
+                ArrayPool<byte>.Shared.Return(spare);
+            }
+
             if (chars is not null)
             {
                 ArrayPool<char>.Shared.Return(chars);
@@ -260,8 +307,33 @@ internal sealed class FileAnalyzer
         }
     }
 
+    /// <summary>Appends the first <paramref name="count"/> bytes of the file to <paramref name="textHash"/>, without moving the stream.</summary>
+    private static void ReplayPrefix(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long count, IncrementalHash textHash)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long offset = 0;
+            while (offset < count)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, count - offset)), offset);
+                if (n == 0)
+                {
+                    break; // the file shrank: the change check after the read rejects this analysis
+                }
+
+                textHash.AppendData(buffer, 0, n);
+                offset += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Reads until the buffer is full or the stream ends, so a short read means end of file.</summary>
-    private static int ReadFull(Stream stream, byte[] buffer)
+    internal static int ReadFull(Stream stream, byte[] buffer)
     {
         var filled = 0;
         while (filled < buffer.Length)
