@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Ingest.Metadata;
+using Ingest.Reading;
+using Ingest.Scanning;
+
+namespace Ingest.Benchmarks;
+
+/// <summary>
+/// A quick in-process look at the read path on a large file, without BenchmarkDotNet's long runs:
+/// <c>dotnet run -c Release --project tests/Ingest.Benchmarks -- --stopwatch [MiB] [captureBytes]</c>.
+/// Prints the whole analysis and its parts (byte hash, metrics pass) in MB/s; numbers only, nothing asserted.
+/// </summary>
+internal static class StopwatchHarness
+{
+    public static void Run(int mebibytes, int captureBytes)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ingest-sw-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var path = Path.Combine(folder, "big.txt");
+            var bytes = CjkText.Utf8(mebibytes << 20, seed: 5);
+            File.WriteAllBytes(path, bytes);
+            var text = System.Text.Encoding.UTF8.GetString(bytes).ToCharArray();
+            var mb = bytes.Length / 1e6;
+            for (var round = 0; round < 3; round++)
+            {
+                var sw = Stopwatch.StartNew();
+                var info = new FileInfo(path);
+                var a = FileAnalyzer.Analyze(new ScanCandidate(path, "big.txt", info.Length, info.LastWriteTimeUtc, false), null, CancellationToken.None, captureBytes);
+                var analyze = sw.Elapsed.TotalSeconds;
+
+                sw.Restart();
+                _ = System.Security.Cryptography.SHA256.HashData(bytes);
+                var sha = sw.Elapsed.TotalSeconds;
+
+                sw.Restart();
+                using (var builder = new TextMetricsBuilder(captureBytes))
+                {
+                    const int chunk = FileAnalyzer.BufferSize / 3;
+                    for (var i = 0; i < text.Length; i += chunk)
+                    {
+                        builder.Append(text.AsSpan(i, Math.Min(chunk, text.Length - i)));
+                    }
+
+                    builder.Complete();
+                }
+
+                var metrics = sw.Elapsed.TotalSeconds;
+                Console.WriteLine($"{mb:F0} MB: analyze {mb / analyze:F0} MB/s ({analyze:F3} s, {a.Kind}), sha256 {mb / sha:F0} MB/s, metrics {mb / metrics:F0} MB/s");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
