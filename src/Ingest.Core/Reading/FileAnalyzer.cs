@@ -18,8 +18,9 @@ internal sealed class FileAnalyzer
     internal const int BufferSize = 256 * 1024;
 
     /// <summary>
-    /// Above this size the byte hash and the next read run on another core while this one decodes: SHA-256 alone is
-    /// about as costly as the text pass. Below it (most files are a few KB) a hand-off would cost more than it saves.
+    /// Above this size the byte hash, the next read and its decoding run on another core while this one computes the
+    /// metrics: each half costs about as much as the other. Below it (most files are a few KB) a hand-off would cost
+    /// more than it saves.
     /// </summary>
     internal const long ParallelHashThreshold = 1024 * 1024;
 
@@ -163,8 +164,9 @@ internal sealed class FileAnalyzer
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         byte[]? spare = null;
         char[]? chars = null;
+        char[]? spareChars = null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var hashJob = candidate.Size > ParallelHashThreshold ? new HashAndReadJob(hash, stream) : null;
+        using var sideJob = candidate.Size > ParallelHashThreshold ? new SideJob() : null;
         try
         {
             var length = ReadFull(stream, buffer);
@@ -196,58 +198,100 @@ internal sealed class FileAnalyzer
 
             var offset = encoding.BomLength;
             long position = 0;
+
+            // Parallel path: the side job decodes the next chunk ahead; its results are picked up on the next turn.
+            var haveAhead = false;
+            var aheadLength = 0;
+            var aheadChars = 0;
+            DecoderFallbackException? aheadError = null;
             while (length > 0)
             {
                 ct.ThrowIfCancellationRequested();
                 var final = length < buffer.Length;
-                if (hashJob is not null)
+                int charCount;
+                DecoderFallbackException? decodeError = null;
+                if (haveAhead)
                 {
-                    // Hash this chunk and read the next one into the spare buffer on another core while this one decodes.
-                    spare ??= ArrayPool<byte>.Shared.Rent(BufferSize);
-                    hashJob.Start(buffer, length, final ? null : spare);
+                    (charCount, decodeError) = (aheadChars, aheadError);
                 }
                 else
                 {
-                    hash.AppendData(buffer, 0, length);
+                    try
+                    {
+                        charCount = decoder.GetChars(buffer.AsSpan(offset, length - offset), chars, flush: final);
+                    }
+                    catch (DecoderFallbackException ex)
+                    {
+                        (charCount, decodeError) = (0, ex);
+                    }
                 }
 
-                int charCount;
-                try
-                {
-                    charCount = decoder.GetChars(buffer.AsSpan(offset, length - offset), chars, flush: final);
-                }
-                catch (DecoderFallbackException ex)
+                if (decodeError is not null)
                 {
                     if (canRetry)
                     {
                         return (null, total, (encoding.Label, position));
                     }
 
-                    var at = position + offset + Math.Max(ex.Index, 0);
-                    total += (hashJob?.JoinQuietly() ?? 0) + DrainForLength(stream, buffer);
+                    var at = position + offset + Math.Max(decodeError.Index, 0);
+                    total += DrainForLength(stream, buffer);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total, null);
                 }
 
                 var text = chars.AsSpan(0, charCount);
                 if (!encoding.AllowsNulBytes && text.Contains('\0'))
                 {
-                    total += (hashJob?.JoinQuietly() ?? 0) + DrainForLength(stream, buffer);
+                    total += DrainForLength(stream, buffer);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total, null);
+                }
+
+                if (sideJob is not null)
+                {
+                    // On another core: hash this chunk, then read and decode the next one into the spare buffers.
+                    // This thread touches neither the hash, the stream, the decoder nor the spare buffers until the join.
+                    spare ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                    spareChars ??= ArrayPool<char>.Shared.Rent(chars.Length);
+                    var (chunk, chunkLength, nextBytes, nextChars) = (buffer, length, spare, spareChars);
+                    sideJob.Start(() =>
+                    {
+                        hash.AppendData(chunk, 0, chunkLength);
+                        if (final)
+                        {
+                            return;
+                        }
+
+                        aheadLength = ReadFull(stream, nextBytes);
+                        aheadError = null;
+                        try
+                        {
+                            aheadChars = decoder.GetChars(nextBytes.AsSpan(0, aheadLength), nextChars, flush: aheadLength < nextBytes.Length);
+                        }
+                        catch (DecoderFallbackException ex)
+                        {
+                            (aheadChars, aheadError) = (0, ex);
+                        }
+                    });
+                }
+                else
+                {
+                    hash.AppendData(buffer, 0, length);
                 }
 
                 metrics.Append(text);
                 position += length;
                 offset = 0;
-                if (hashJob is not null)
+                if (sideJob is not null)
                 {
-                    var next = hashJob.Join();
+                    sideJob.Join();
                     if (final)
                     {
                         break;
                     }
 
                     (buffer, spare) = (spare!, buffer);
-                    length = next;
+                    (chars, spareChars) = (spareChars!, chars);
+                    length = aheadLength;
+                    haveAhead = true;
                 }
                 else
                 {
@@ -263,9 +307,11 @@ internal sealed class FileAnalyzer
                 if (length == 0)
                 {
                     // The file ended exactly on a buffer boundary: flush the decoder.
+                    // (On the parallel path the side job already flushed it: decoding no bytes with flush.)
                     try
                     {
-                        metrics.Append(chars.AsSpan(0, decoder.GetChars([], chars, flush: true)));
+                        var flushed = !haveAhead ? decoder.GetChars([], chars, flush: true) : aheadError is null ? aheadChars : throw aheadError;
+                        metrics.Append(chars.AsSpan(0, flushed));
                     }
                     catch (DecoderFallbackException)
                     {
@@ -293,11 +339,16 @@ internal sealed class FileAnalyzer
         finally
         {
             // An early return or exception may leave the job running on the buffers: wait before returning them.
-            hashJob?.JoinQuietly();
+            sideJob?.JoinQuietly();
             ArrayPool<byte>.Shared.Return(buffer);
             if (spare is not null)
             {
                 ArrayPool<byte>.Shared.Return(spare);
+            }
+
+            if (spareChars is not null)
+            {
+                ArrayPool<char>.Shared.Return(spareChars);
             }
 
             if (chars is not null)
