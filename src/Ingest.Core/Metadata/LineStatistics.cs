@@ -105,51 +105,50 @@ internal sealed class LineStatistics : IDisposable
         _wordHasCjk = true;
     }
 
+    /// <summary>One character, the general way (line ends, surrogate pairs, everything but runs of ideographs).</summary>
     private void Step(char c)
     {
+        if (_pendingCr)
         {
-            if (_pendingCr)
-            {
-                _pendingCr = false;
-                if (c == '\n')
-                {
-                    _crlf++;
-                    return;
-                }
-
-                _cr++;
-            }
-
-            if (c == '\r')
-            {
-                EndLine();
-                _pendingCr = true;
-                return;
-            }
-
+            _pendingCr = false;
             if (c == '\n')
             {
-                _lf++;
-                EndLine();
+                _crlf++;
                 return;
             }
 
-            if (char.IsHighSurrogate(c))
-            {
-                _pendingHigh = c;
-                return;
-            }
-
-            int scalar = c;
-            if (char.IsLowSurrogate(c) && _pendingHigh != '\0')
-            {
-                scalar = char.ConvertToUtf32(_pendingHigh, c);
-            }
-
-            var high = _pendingHigh;
-            _pendingHigh = '\0';
-            AddScalar(scalar, high, c);
+            _cr++;
         }
+
+        if (c == '\r')
+        {
+            EndLine();
+            _pendingCr = true;
+            return;
+        }
+
+        if (c == '\n')
+        {
+            _lf++;
+            EndLine();
+            return;
+        }
+
+        if (char.IsHighSurrogate(c))
+        {
+            _pendingHigh = c;
+            return;
+        }
+
+        int scalar = c;
+        if (char.IsLowSurrogate(c) && _pendingHigh != '\0')
+        {
+            scalar = char.ConvertToUtf32(_pendingHigh, c);
+        }
+
+        var high = _pendingHigh;
+        _pendingHigh = '\0';
+        AddScalar(scalar, high, c);
     }
 
     /// <summary>Finishes the last line and returns the statistics.</summary>
