@@ -167,6 +167,11 @@ internal sealed class FileAnalyzer
         char[]? spareChars = null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var sideJob = candidate.Size > ParallelHashThreshold ? new SideJob() : null;
+
+        // A large file's search capture fills long before the end: compress it meanwhile instead of after the read.
+        using var compressJob = sideJob is not null && captureBytes > 0 ? new SideJob() : null;
+        byte[]? capturedText = null;
+        byte[]? compressedText = null;
         try
         {
             var length = ReadFull(stream, buffer);
@@ -278,6 +283,13 @@ internal sealed class FileAnalyzer
                 }
 
                 metrics.Append(text);
+                if (compressJob is not null && capturedText is null && metrics.CaptureTruncated)
+                {
+                    // The capture is complete and will not change: compress a copy on another thread.
+                    var copy = capturedText = metrics.CapturedText.ToArray();
+                    compressJob.Start(() => compressedText = TextCompression.Compress(copy));
+                }
+
                 position += length;
                 offset = 0;
                 if (sideJob is not null)
@@ -328,8 +340,11 @@ internal sealed class FileAnalyzer
             Span<byte> digest = stackalloc byte[32];
             hash.GetHashAndReset(digest);
             var m = metrics.Complete(digest);
+            compressJob?.Join();
             var search = metrics.Fingerprint is { } fingerprint
-                ? new SearchPayload(metrics.CapturedText.ToArray(), TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)
+                ? capturedText is not null
+                    ? new SearchPayload(capturedText, compressedText!, metrics.CaptureTruncated, fingerprint)
+                    : new SearchPayload(metrics.CapturedText.ToArray(), TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)
                 : null;
             var facts = new DocumentFacts(
                 Convert.ToHexStringLower(digest), total, encoding.Label, encoding.HasBom, encoding.Confidence, m.Title, m.LineCount, m.TextSha256,
@@ -340,6 +355,7 @@ internal sealed class FileAnalyzer
         {
             // An early return or exception may leave the job running on the buffers: wait before returning them.
             sideJob?.JoinQuietly();
+            compressJob?.JoinQuietly(); // a queued job must not run on a disposed SideJob
             ArrayPool<byte>.Shared.Return(buffer);
             if (spare is not null)
             {

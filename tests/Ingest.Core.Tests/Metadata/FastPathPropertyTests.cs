@@ -49,7 +49,7 @@ public sealed class FastPathPropertyTests
     }
 
     /// <summary>The reference fed exactly as the analyzer feeds text: decoded buffer by buffer.</summary>
-    private static TextMetrics ReferenceFromBytes(byte[] bytes, int captureBytes, out byte[] captured, out Ingest.Search.Fingerprint? fingerprint)
+    private static TextMetrics ReferenceFromBytes(byte[] bytes, int captureBytes, out byte[] captured, out bool truncated, out Ingest.Search.Fingerprint? fingerprint)
     {
         using var b = new ReferenceTextMetricsBuilder(captureBytes);
         var decoder = new UTF8Encoding(false, true).GetDecoder();
@@ -63,6 +63,7 @@ public sealed class FastPathPropertyTests
         b.Append(chars.AsSpan(0, decoder.GetChars([], chars, flush: true)));
         var m = b.Complete();
         captured = b.CapturedText.ToArray();
+        truncated = b.CaptureTruncated;
         fingerprint = b.Fingerprint;
         return m;
     }
@@ -198,7 +199,7 @@ public sealed class FastPathPropertyTests
             large += bytes.Length > FileAnalyzer.ParallelHashThreshold ? 1 : 0;
             var path = folder.Write($"{n++}.txt", bytes);
             var analysis = FileAnalyzer.AnalyzePath(path, path, null, CancellationToken.None, captureBytes: 300_000);
-            var expected = ReferenceFromBytes(bytes, 300_000, out var captured, out var fingerprint);
+            var expected = ReferenceFromBytes(bytes, 300_000, out var captured, out var truncated, out var fingerprint);
             var facts = analysis.Facts!;
             Assert.Equal(AnalysisKind.Document, analysis.Kind);
             Assert.Equal("utf-8", facts.Encoding);
@@ -211,6 +212,8 @@ public sealed class FastPathPropertyTests
             }
 
             Assert.Equal(captured, facts.Search!.TextUtf8);
+            Assert.Equal(captured, Ingest.Search.TextCompression.Decompress(facts.Search.CompressedText));
+            Assert.Equal(truncated, facts.Search.Truncated);
             Assert.Equal(fingerprint.SimHash, facts.Search.Fingerprint.SimHash);
             Assert.Equal(fingerprint.MinHash, facts.Search.Fingerprint.MinHash);
         }));
