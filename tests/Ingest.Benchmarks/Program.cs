@@ -5,7 +5,7 @@ namespace Ingest.Benchmarks;
 /// <summary>
 /// Micro-benchmarks for the hot paths of a scan, with allocations. Not tests: nothing here asserts a time.
 /// <c>dotnet run -c Release --project tests/Ingest.Benchmarks -- --filter '*'</c> (add <c>--job short</c> for a quick look);
-/// <c>-- search 10000</c> measures indexing speed and search latency in-process.
+/// <c>-- search 10000</c> measures indexing speed and search latency in-process; <c>-- --stopwatch 256</c> times the read path of one file.
 /// </summary>
 public static class Program
 {
@@ -14,6 +14,13 @@ public static class Program
         if (args is ["search", ..])
         {
             await SearchLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
+            return;
+        }
+
+        if (args is ["--stopwatch", ..])
+        {
+            StopwatchHarness.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 256,
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0);
             return;
         }
 

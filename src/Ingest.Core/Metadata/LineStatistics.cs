@@ -45,50 +45,110 @@ internal sealed class LineStatistics : IDisposable
 
     public void Append(ReadOnlySpan<char> text)
     {
-        foreach (var c in text)
+        var i = 0;
+        while (i < text.Length)
         {
-            if (_pendingCr)
+            var c = text[i];
+            if (c is >= HanFirst and <= HanLast && !_pendingCr && _pendingHigh == '\0' && CharFlags.HanBlockIsLetters)
             {
-                _pendingCr = false;
-                if (c == '\n')
+                // The bulk of CJK text: a run of ideographs changes every counter the same way, so take it at once.
+                var run = text[i..].IndexOfAnyExceptInRange(HanFirst, HanLast);
+                if (run < 0)
                 {
-                    _crlf++;
-                    continue;
+                    run = text.Length - i;
                 }
 
-                _cr++;
-            }
-
-            if (c == '\r')
-            {
-                EndLine();
-                _pendingCr = true;
+                AddHanRun(text.Slice(i, run));
+                i += run;
                 continue;
             }
 
+            Step(c);
+            i++;
+        }
+    }
+
+    private const char HanFirst = '\u4E00';
+    private const char HanLast = '\u9FFF';
+
+    /// <summary>What <see cref="AddScalar"/> does for each of <paramref name="run"/> (Han letters, no whitespace, no 。), in bulk.</summary>
+    private void AddHanRun(ReadOnlySpan<char> run)
+    {
+        var n = run.Length;
+        _chars += n;
+        _cjk += n;
+        _scripts.Letters += n;
+        _scripts.Cjk += n;
+        _lineHasChars = true;
+        _lineHasContent = true;
+
+        if (!_headingClosed && _outline.Count < MaxOutlineEntries)
+        {
+            _headingLeading = false;
+            var take = Math.Min(n, OutlineParser.MaxTextLength - _headingScalars);
+            run[..take].CopyTo(_heading.AsSpan(_headingLength));
+            _headingLength += take;
+            _headingScalars += take;
+            if (take < n)
+            {
+                _headingClosed = true; // the next character found the cap reached
+            }
+        }
+
+        if (!_inWord)
+        {
+            _inWord = true;
+            _wordLength = 0;
+            _wordTooLong = false;
+        }
+
+        _wordHasCjk = true;
+    }
+
+    /// <summary>One character, the general way (line ends, surrogate pairs, everything but runs of ideographs).</summary>
+    private void Step(char c)
+    {
+        if (_pendingCr)
+        {
+            _pendingCr = false;
             if (c == '\n')
             {
-                _lf++;
-                EndLine();
-                continue;
+                _crlf++;
+                return;
             }
 
-            if (char.IsHighSurrogate(c))
-            {
-                _pendingHigh = c;
-                continue;
-            }
-
-            int scalar = c;
-            if (char.IsLowSurrogate(c) && _pendingHigh != '\0')
-            {
-                scalar = char.ConvertToUtf32(_pendingHigh, c);
-            }
-
-            var high = _pendingHigh;
-            _pendingHigh = '\0';
-            AddScalar(scalar, high, c);
+            _cr++;
         }
+
+        if (c == '\r')
+        {
+            EndLine();
+            _pendingCr = true;
+            return;
+        }
+
+        if (c == '\n')
+        {
+            _lf++;
+            EndLine();
+            return;
+        }
+
+        if (char.IsHighSurrogate(c))
+        {
+            _pendingHigh = c;
+            return;
+        }
+
+        int scalar = c;
+        if (char.IsLowSurrogate(c) && _pendingHigh != '\0')
+        {
+            scalar = char.ConvertToUtf32(_pendingHigh, c);
+        }
+
+        var high = _pendingHigh;
+        _pendingHigh = '\0';
+        AddScalar(scalar, high, c);
     }
 
     /// <summary>Finishes the last line and returns the statistics.</summary>
@@ -126,8 +186,8 @@ internal sealed class LineStatistics : IDisposable
     {
         _chars++;
         _lineHasChars = true;
-        var rune = Rune.IsValid(scalar) ? new Rune(scalar) : Rune.ReplacementChar;
-        var whitespace = Rune.IsWhiteSpace(rune) || scalar == 0xFEFF;
+        var flags = scalar < 0x10000 ? CharFlags.Table[scalar] : CharFlags.Of(scalar);
+        var whitespace = (flags & CharFlags.WhiteSpace) != 0;
         if (!whitespace)
         {
             _lineHasContent = true;
@@ -135,7 +195,7 @@ internal sealed class LineStatistics : IDisposable
 
         CollectHeading(scalar, whitespace, high, low);
 
-        var cjk = CjkRanges.Classify(scalar);
+        var cjk = (CjkKind)(flags >> CharFlags.CjkShift);
         if (cjk != CjkKind.None)
         {
             _cjk++;
@@ -151,8 +211,8 @@ internal sealed class LineStatistics : IDisposable
             }
         }
 
-        var isLetter = Rune.IsLetter(rune);
-        if (!isLetter && !Rune.IsNumber(rune))
+        var isLetter = (flags & CharFlags.Letter) != 0;
+        if (!isLetter && (flags & CharFlags.Number) == 0)
         {
             EndWord();
             return;
@@ -272,3 +332,67 @@ internal sealed class LineStatistics : IDisposable
 /// <summary>What <see cref="LineStatistics"/> found.</summary>
 internal sealed record LineFacts(
     string Newline, long NonBlankLineCount, long CharCount, long CjkCount, long WordCount, string Language, IReadOnlyList<OutlineEntry> Outline);
+
+/// <summary>
+/// The per-character facts <see cref="LineStatistics"/> needs, precomputed for the BMP (64 KB, built once) so the hot
+/// loop does one load instead of Rune construction and Unicode-category calls. The same definitions as before:
+/// an invalid scalar (a lone surrogate) counts as U+FFFD.
+/// </summary>
+internal static class CharFlags
+{
+    public const byte WhiteSpace = 1; // Rune.IsWhiteSpace or U+FEFF
+    public const byte Letter = 2;
+    public const byte Number = 4;
+    public const int CjkShift = 3; // CjkKind in bits 3-4
+
+    public static readonly byte[] Table = Build();
+
+    /// <summary>True when every character of U+4E00–U+9FFF is a letter in this runtime's Unicode data (the bulk path relies on it).</summary>
+    public static readonly bool HanBlockIsLetters = CheckHan();
+
+    public static byte Of(int scalar)
+    {
+        var rune = Rune.IsValid(scalar) ? new Rune(scalar) : Rune.ReplacementChar;
+        var flags = (byte)((int)CjkRanges.Classify(scalar) << CjkShift);
+        if (Rune.IsWhiteSpace(rune) || scalar == 0xFEFF)
+        {
+            flags |= WhiteSpace;
+        }
+
+        if (Rune.IsLetter(rune))
+        {
+            flags |= Letter;
+        }
+
+        if (Rune.IsNumber(rune))
+        {
+            flags |= Number;
+        }
+
+        return flags;
+    }
+
+    private static byte[] Build()
+    {
+        var table = new byte[0x10000];
+        for (var c = 0; c < table.Length; c++)
+        {
+            table[c] = Of(c);
+        }
+
+        return table;
+    }
+
+    private static bool CheckHan()
+    {
+        for (var c = 0x4E00; c <= 0x9FFF; c++)
+        {
+            if (Table[c] != (Letter | ((int)CjkKind.Han << CjkShift)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -36,6 +38,10 @@ internal sealed class TextMetricsBuilder : IDisposable
     private bool _any;
     private bool _endsWithTerminator;
     private bool _previousWasCr;
+
+    // Raw mode (see UseRawUtf8AsText): while it holds, the text hash is the file's byte hash and is not computed here.
+    private Action<long, IncrementalHash>? _replayRawPrefix;
+    private long _rawBytes;
 
     // Title: the first line with a non-whitespace character.
     private TitleState _titleState = TitleState.SeekingLine;
@@ -79,6 +85,22 @@ internal sealed class TextMetricsBuilder : IDisposable
     /// <summary>After <see cref="Complete"/>: the fingerprint of the captured text, when capturing.</summary>
     public Ingest.Search.Fingerprint? Fingerprint { get; private set; }
 
+    /// <summary>
+    /// Declares that the text comes from BOM-free UTF-8 bytes that the caller hashes itself. While the text stays
+    /// CR-free and NFC, its normalized UTF-8 form is exactly those bytes, so the text hash is not computed here and
+    /// <see cref="Complete"/> takes the byte hash. At the first CR or non-NFC segment the mode ends:
+    /// <paramref name="replayPrefix"/> must append the first N bytes of the file to the given hash (the text so far).
+    /// </summary>
+    public void UseRawUtf8AsText(Action<long, IncrementalHash> replayPrefix)
+    {
+        if (_any || _carryLength > 0)
+        {
+            throw new InvalidOperationException("Raw mode must be chosen before any text is appended.");
+        }
+
+        _replayRawPrefix = replayPrefix;
+    }
+
     /// <summary>Adds decoded text; the BOM must already be removed.</summary>
     public void Append(ReadOnlySpan<char> chars)
     {
@@ -110,7 +132,8 @@ internal sealed class TextMetricsBuilder : IDisposable
     }
 
     /// <summary>Flushes the remaining text and returns the metrics.</summary>
-    public TextMetrics Complete()
+    /// <param name="rawBytesSha256">In raw mode: the SHA-256 of all the bytes, which is the text hash if the mode held.</param>
+    public TextMetrics Complete(ReadOnlySpan<byte> rawBytesSha256 = default)
     {
         Process(_carry.AsSpan(0, _carryLength));
         _carryLength = 0;
@@ -124,7 +147,20 @@ internal sealed class TextMetricsBuilder : IDisposable
             _ => null,
         };
         Span<byte> hash = stackalloc byte[32];
-        _textHash.GetHashAndReset(hash);
+        if (_replayRawPrefix is not null)
+        {
+            if (rawBytesSha256.Length != hash.Length)
+            {
+                throw new InvalidOperationException("Raw mode needs the byte hash to complete.");
+            }
+
+            rawBytesSha256.CopyTo(hash);
+        }
+        else
+        {
+            _textHash.GetHashAndReset(hash);
+        }
+
         var s = _statistics.Complete();
         Fingerprint = _fingerprint?.Build();
         return new TextMetrics(title, lineCount, Convert.ToHexStringLower(hash), s.Newline, s.NonBlankLineCount, s.CharCount, s.CjkCount, s.WordCount, s.Language, s.Outline);
@@ -157,6 +193,45 @@ internal sealed class TextMetricsBuilder : IDisposable
         || (c >= '\uAC00' && c <= '\uD7A3')
         || (c >= '\uFF01' && c <= '\uFF5E');
 
+    /// <summary>
+    /// True when every character is a stable boundary: each is then NFC on its own (quick check Yes, combining class 0)
+    /// and none combines with its neighbour, so the text is NFC without asking ICU. Vectorized: most CJK text passes.
+    /// </summary>
+    internal static bool AllStable(ReadOnlySpan<char> text)
+    {
+        var u = MemoryMarshal.Cast<char, ushort>(text);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && u.Length >= Vector<ushort>.Count)
+        {
+            var all = Vector<ushort>.AllBitsSet;
+            for (; i <= u.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
+            {
+                var v = new Vector<ushort>(u[i..]);
+                var ok = Vector.LessThan(v, new Vector<ushort>(0x0300))
+                    | Vector.LessThanOrEqual(v - new Vector<ushort>(0x4E00), new Vector<ushort>(0x9FFF - 0x4E00))
+                    | Vector.LessThanOrEqual(v - new Vector<ushort>(0x3000), new Vector<ushort>(0x3029 - 0x3000))
+                    | Vector.LessThanOrEqual(v - new Vector<ushort>(0x3041), new Vector<ushort>(0x3096 - 0x3041))
+                    | Vector.LessThanOrEqual(v - new Vector<ushort>(0x30A1), new Vector<ushort>(0x30FA - 0x30A1))
+                    | Vector.LessThanOrEqual(v - new Vector<ushort>(0xAC00), new Vector<ushort>(0xD7A3 - 0xAC00))
+                    | Vector.LessThanOrEqual(v - new Vector<ushort>(0xFF01), new Vector<ushort>(0xFF5E - 0xFF01));
+                if (ok != all)
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (; i < text.Length; i++)
+        {
+            if (!IsStableBoundary(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static int LastBoundary(ReadOnlySpan<char> text)
     {
         for (var i = text.Length - 1; i > 0; i--)
@@ -177,7 +252,15 @@ internal sealed class TextMetricsBuilder : IDisposable
             return;
         }
 
-        if (!segment.IsNormalized(NormalizationForm.FormC))
+        var isNfc = AllStable(segment) || segment.IsNormalized(NormalizationForm.FormC);
+        if (_replayRawPrefix is not null && (!isNfc || segment.Contains('\r')))
+        {
+            // Raw mode ends here: the text so far is the first _rawBytes bytes of the file; hash them as text.
+            _replayRawPrefix(_rawBytes, _textHash);
+            _replayRawPrefix = null;
+        }
+
+        if (!isNfc)
         {
             var length = segment.GetNormalizedLength(NormalizationForm.FormC);
             if (_normalized.Length < length)
@@ -210,6 +293,20 @@ internal sealed class TextMetricsBuilder : IDisposable
 
     private void CountLinesAndHash(ReadOnlySpan<char> text)
     {
+        if (_replayRawPrefix is not null)
+        {
+            // Raw mode: no CR, the text is its bytes; only the search capture needs the UTF-8 form.
+            _terminators += text.Count('\n');
+            _rawBytes += Encoding.UTF8.GetByteCount(text);
+            if (_capture is not null && !CaptureTruncated)
+            {
+                EncodeUtf8(text, flush: false);
+            }
+
+            _endsWithTerminator = text[^1] == '\n';
+            return;
+        }
+
         // Lines end at \n, \r\n or \r; the text hash sees each of them as one \n.
         var start = 0;
         if (_previousWasCr && text[0] == '\n')
@@ -247,7 +344,11 @@ internal sealed class TextMetricsBuilder : IDisposable
         while (!chars.IsEmpty || flush)
         {
             _utf8.Convert(chars, _bytes, flush, out var used, out var produced, out var completed);
-            _textHash.AppendData(_bytes.AsSpan(0, produced));
+            if (_replayRawPrefix is null)
+            {
+                _textHash.AppendData(_bytes.AsSpan(0, produced));
+            }
+
             if (_capture is not null && produced > 0)
             {
                 Capture(_bytes.AsSpan(0, produced));

@@ -17,6 +17,13 @@ internal sealed class FileAnalyzer
 {
     internal const int BufferSize = 256 * 1024;
 
+    /// <summary>
+    /// Above this size the byte hash, the next read and its decoding run on another core while this one computes the
+    /// metrics: each half costs about as much as the other. Below it (most files are a few KB) a hand-off would cost
+    /// more than it saves.
+    /// </summary>
+    internal const long ParallelHashThreshold = 1024 * 1024;
+
     /// <summary>Test hook run after a file is read and before it is re-checked, to change the file mid-scan.</summary>
     internal static readonly AsyncLocal<Action<ScanCandidate>?> AfterReadForTests = new();
 
@@ -155,8 +162,16 @@ internal sealed class FileAnalyzer
         FileStream stream, ScanCandidate candidate, DetectedEncoding? forced, HashSet<string>? excluded, int captureBytes, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        byte[]? spare = null;
         char[]? chars = null;
+        char[]? spareChars = null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sideJob = candidate.Size > ParallelHashThreshold ? new SideJob() : null;
+
+        // A large file's search capture fills long before the end: compress it meanwhile instead of after the read.
+        using var compressJob = sideJob is not null && captureBytes > 0 ? new SideJob() : null;
+        byte[]? capturedText = null;
+        byte[]? compressedText = null;
         try
         {
             var length = ReadFull(stream, buffer);
@@ -179,26 +194,51 @@ internal sealed class FileAnalyzer
             var decoder = encoding.Encoding.GetDecoder();
             chars = ArrayPool<char>.Shared.Rent(encoding.Encoding.GetMaxCharCount(buffer.Length));
             using var metrics = new TextMetricsBuilder(captureBytes);
+            if (encoding.Encoding is UTF8Encoding && !encoding.HasBom)
+            {
+                // The strict decoder round-trips: while the text is CR-free NFC, its normalized UTF-8 form is the bytes.
+                var handle = stream.SafeFileHandle;
+                metrics.UseRawUtf8AsText((count, textHash) => ReplayPrefix(handle, count, textHash));
+            }
+
             var offset = encoding.BomLength;
             long position = 0;
+
+            // Parallel path: the side job decodes the next chunk ahead; its results are picked up on the next turn.
+            var haveAhead = false;
+            var aheadLength = 0;
+            var aheadChars = 0;
+            DecoderFallbackException? aheadError = null;
             while (length > 0)
             {
                 ct.ThrowIfCancellationRequested();
-                hash.AppendData(buffer, 0, length);
                 var final = length < buffer.Length;
                 int charCount;
-                try
+                DecoderFallbackException? decodeError = null;
+                if (haveAhead)
                 {
-                    charCount = decoder.GetChars(buffer.AsSpan(offset, length - offset), chars, flush: final);
+                    (charCount, decodeError) = (aheadChars, aheadError);
                 }
-                catch (DecoderFallbackException ex)
+                else
+                {
+                    try
+                    {
+                        charCount = decoder.GetChars(buffer.AsSpan(offset, length - offset), chars, flush: final);
+                    }
+                    catch (DecoderFallbackException ex)
+                    {
+                        (charCount, decodeError) = (0, ex);
+                    }
+                }
+
+                if (decodeError is not null)
                 {
                     if (canRetry)
                     {
                         return (null, total, (encoding.Label, position));
                     }
 
-                    var at = position + offset + Math.Max(ex.Index, 0);
+                    var at = position + offset + Math.Max(decodeError.Index, 0);
                     total += DrainForLength(stream, buffer);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total, null);
                 }
@@ -210,22 +250,80 @@ internal sealed class FileAnalyzer
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total, null);
                 }
 
-                metrics.Append(text);
-                position += length;
-                offset = 0;
-                if (final)
+                if (sideJob is not null)
                 {
-                    break;
+                    // On another core: hash this chunk, then read and decode the next one into the spare buffers.
+                    // This thread touches neither the hash, the stream, the decoder nor the spare buffers until the join.
+                    spare ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                    spareChars ??= ArrayPool<char>.Shared.Rent(chars.Length);
+                    var (chunk, chunkLength, nextBytes, nextChars) = (buffer, length, spare, spareChars);
+                    sideJob.Start(() =>
+                    {
+                        hash.AppendData(chunk, 0, chunkLength);
+                        if (final)
+                        {
+                            return;
+                        }
+
+                        aheadLength = ReadFull(stream, nextBytes);
+                        aheadError = null;
+                        try
+                        {
+                            aheadChars = decoder.GetChars(nextBytes.AsSpan(0, aheadLength), nextChars, flush: aheadLength < nextBytes.Length);
+                        }
+                        catch (DecoderFallbackException ex)
+                        {
+                            (aheadChars, aheadError) = (0, ex);
+                        }
+                    });
+                }
+                else
+                {
+                    hash.AppendData(buffer, 0, length);
                 }
 
-                length = ReadFull(stream, buffer);
+                metrics.Append(text);
+                if (compressJob is not null && capturedText is null && metrics.CaptureTruncated)
+                {
+                    // The capture is complete and will not change: compress a copy on another thread.
+                    var copy = capturedText = metrics.CapturedText.ToArray();
+                    compressJob.Start(() => compressedText = TextCompression.Compress(copy));
+                }
+
+                position += length;
+                offset = 0;
+                if (sideJob is not null)
+                {
+                    sideJob.Join();
+                    if (final)
+                    {
+                        break;
+                    }
+
+                    (buffer, spare) = (spare!, buffer);
+                    (chars, spareChars) = (spareChars!, chars);
+                    length = aheadLength;
+                    haveAhead = true;
+                }
+                else
+                {
+                    if (final)
+                    {
+                        break;
+                    }
+
+                    length = ReadFull(stream, buffer);
+                }
+
                 total += length;
                 if (length == 0)
                 {
                     // The file ended exactly on a buffer boundary: flush the decoder.
+                    // (On the parallel path the side job already flushed it: decoding no bytes with flush.)
                     try
                     {
-                        metrics.Append(chars.AsSpan(0, decoder.GetChars([], chars, flush: true)));
+                        var flushed = !haveAhead ? decoder.GetChars([], chars, flush: true) : aheadError is null ? aheadChars : throw aheadError;
+                        metrics.Append(chars.AsSpan(0, flushed));
                     }
                     catch (DecoderFallbackException)
                     {
@@ -241,9 +339,12 @@ internal sealed class FileAnalyzer
 
             Span<byte> digest = stackalloc byte[32];
             hash.GetHashAndReset(digest);
-            var m = metrics.Complete();
+            var m = metrics.Complete(digest);
+            compressJob?.Join();
             var search = metrics.Fingerprint is { } fingerprint
-                ? new SearchPayload(metrics.CapturedText.ToArray(), TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)
+                ? capturedText is not null
+                    ? new SearchPayload(capturedText, compressedText!, metrics.CaptureTruncated, fingerprint)
+                    : new SearchPayload(metrics.CapturedText.ToArray(), TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)
                 : null;
             var facts = new DocumentFacts(
                 Convert.ToHexStringLower(digest), total, encoding.Label, encoding.HasBom, encoding.Confidence, m.Title, m.LineCount, m.TextSha256,
@@ -252,7 +353,20 @@ internal sealed class FileAnalyzer
         }
         finally
         {
+            // An early return or exception may leave the job running on the buffers: wait before returning them.
+            sideJob?.JoinQuietly();
+            compressJob?.JoinQuietly(); // a queued job must not run on a disposed SideJob
             ArrayPool<byte>.Shared.Return(buffer);
+            if (spare is not null)
+            {
+                ArrayPool<byte>.Shared.Return(spare);
+            }
+
+            if (spareChars is not null)
+            {
+                ArrayPool<char>.Shared.Return(spareChars);
+            }
+
             if (chars is not null)
             {
                 ArrayPool<char>.Shared.Return(chars);
@@ -260,8 +374,33 @@ internal sealed class FileAnalyzer
         }
     }
 
+    /// <summary>Appends the first <paramref name="count"/> bytes of the file to <paramref name="textHash"/>, without moving the stream.</summary>
+    private static void ReplayPrefix(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long count, IncrementalHash textHash)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long offset = 0;
+            while (offset < count)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, count - offset)), offset);
+                if (n == 0)
+                {
+                    break; // the file shrank: the change check after the read rejects this analysis
+                }
+
+                textHash.AppendData(buffer, 0, n);
+                offset += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Reads until the buffer is full or the stream ends, so a short read means end of file.</summary>
-    private static int ReadFull(Stream stream, byte[] buffer)
+    internal static int ReadFull(Stream stream, byte[] buffer)
     {
         var filled = 0;
         while (filled < buffer.Length)

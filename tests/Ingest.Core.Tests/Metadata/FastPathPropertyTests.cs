@@ -1,0 +1,222 @@
+using System.Security.Cryptography;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using Ingest.Metadata;
+using Ingest.Reading;
+using Ingest.Tests.Metadata.Reference;
+using Ingest.Tests.Support;
+
+namespace Ingest.Tests.Metadata;
+
+/// <summary>
+/// The fast paths (vectorized NFC check, raw-bytes text hash, hash on another core, per-character tables) against the
+/// reference implementation they replaced, on random mixed-script texts, in memory and through real files.
+/// </summary>
+public sealed class FastPathPropertyTests
+{
+    // Pieces that exercise every branch: scripts, combining marks (NFC changes the text), every line end, U+3000, U+FEFF,
+    // supplementary characters, outline markers and the sentence end 。.
+    private static readonly string[] Pieces =
+    [
+        "hello", "the", "World", "and", "of", "42", "3.14", " ", "  ", "\t", "x", "é", "e\u0301", "A\u030A", "\u0301",
+        "中文", "图书馆", "建设", "，", "。", "、", "一、", "（一）", "(二)", "1.", "2、", "（3）", "# ", "## 标题", "####### no",
+        "かな", "カタカナ", "か\u3099", "\u3099", "ｶﾀｶﾅ", "한국어", "\u1100\u1161", "\u11A8", "가\u11A8",
+        "\u3000", "\uFEFF", "𠀀", "𠀁字", "😀", "\u212B", "\uF900", "Ωμέγα", "שלום", "ไทย", "１２３", "Ａｂｃ",
+        "\n", "\n", "\n", "\r\n", "\r", "\n\n", "\r\n\r\n",
+    ];
+
+    private static readonly Gen<string> TextGen =
+        Gen.Elements(Pieces).ListOf().Select(parts => string.Concat(parts));
+
+    private static readonly Gen<string> LfNfcGen =
+        Gen.Elements(Pieces.Where(p => !p.Contains('\r', StringComparison.Ordinal) && p.IsNormalized(NormalizationForm.FormC)).ToArray())
+            .ListOf().Select(parts => string.Concat(parts));
+
+    /// <summary>The reference, fed in chunks of <paramref name="chunk"/> characters (the fingerprint depends on the chunking).</summary>
+    private static TextMetrics Reference(string text, int captureBytes, out byte[] captured, out Ingest.Search.Fingerprint? fingerprint, int chunk = int.MaxValue)
+    {
+        using var b = new ReferenceTextMetricsBuilder(captureBytes);
+        for (var i = 0; i < text.Length; i += chunk)
+        {
+            b.Append(text.AsSpan(i, Math.Min(chunk, text.Length - i)));
+        }
+
+        var m = b.Complete();
+        captured = b.CapturedText.ToArray();
+        fingerprint = b.Fingerprint;
+        return m;
+    }
+
+    /// <summary>The reference fed exactly as the analyzer feeds text: decoded buffer by buffer.</summary>
+    private static TextMetrics ReferenceFromBytes(byte[] bytes, int captureBytes, out byte[] captured, out bool truncated, out Ingest.Search.Fingerprint? fingerprint)
+    {
+        using var b = new ReferenceTextMetricsBuilder(captureBytes);
+        var decoder = new UTF8Encoding(false, true).GetDecoder();
+        var chars = new char[FileAnalyzer.BufferSize + 1];
+        for (var i = 0; i < bytes.Length; i += FileAnalyzer.BufferSize)
+        {
+            var length = Math.Min(FileAnalyzer.BufferSize, bytes.Length - i);
+            b.Append(chars.AsSpan(0, decoder.GetChars(bytes.AsSpan(i, length), chars, flush: length < FileAnalyzer.BufferSize)));
+        }
+
+        b.Append(chars.AsSpan(0, decoder.GetChars([], chars, flush: true)));
+        var m = b.Complete();
+        captured = b.CapturedText.ToArray();
+        truncated = b.CaptureTruncated;
+        fingerprint = b.Fingerprint;
+        return m;
+    }
+
+    private static bool IsNfc(string s)
+    {
+        try
+        {
+            return s.IsNormalized(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return true; // unassigned in this ICU: nothing to normalize
+        }
+    }
+
+    private static string Show(TextMetrics m) =>
+        $"{m with { Outline = [] }} outline: {string.Join(" | ", m.Outline.Select(o => $"{o.Level}/{o.Text}/{o.Line}"))}";
+
+    private static string Show(DocumentFacts f) =>
+        $"{f.Title}|{f.LineCount}|{f.TextSha256}|{f.Details! with { Outline = [] }} outline: {string.Join(" | ", f.Details.Outline.Select(o => $"{o.Level}/{o.Text}/{o.Line}"))}";
+
+    private static string Show(TextMetrics m, string sha) =>
+        $"{m.Title}|{m.LineCount}|{sha}|{TextDetails.From(m) with { Outline = [] }} outline: {string.Join(" | ", m.Outline.Select(o => $"{o.Level}/{o.Text}/{o.Line}"))}";
+
+    [Fact]
+    public void Builder_RandomTextInRandomChunks_AgreesWithTheReference()
+    {
+        var gen = from text in TextGen
+                  from chunk in Gen.Choose(1, 64)
+                  select (text, chunk);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(400), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var expected = Reference(t.text, 0, out _, out _);
+            using var b = new TextMetricsBuilder();
+            for (var i = 0; i < t.text.Length; i += t.chunk)
+            {
+                b.Append(t.text.AsSpan(i, Math.Min(t.chunk, t.text.Length - i)));
+            }
+
+            return Show(b.Complete()) == Show(expected);
+        }));
+    }
+
+    [Fact]
+    public void Builder_RawMode_GivesTheReferenceTextHashWhetherOrNotTheModeHolds()
+    {
+        // The "file" is the UTF-8 text; the replay hands the builder its prefix exactly as the analyzer does.
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(400), Prop.ForAll(Gen.OneOf(TextGen, LfNfcGen).ToArbitrary(), text =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var expected = Reference(text, 64, out var capturedExpected, out var fpExpected, chunk: 7);
+            using var b = new TextMetricsBuilder(64);
+            b.UseRawUtf8AsText((count, hash) => hash.AppendData(bytes, 0, checked((int)count)));
+            for (var i = 0; i < text.Length; i += 7)
+            {
+                b.Append(text.AsSpan(i, Math.Min(7, text.Length - i)));
+            }
+
+            var actual = b.Complete(SHA256.HashData(bytes));
+            Assert.Equal(Show(expected), Show(actual));
+            Assert.Equal(capturedExpected, b.CapturedText.ToArray());
+            Assert.Equal(fpExpected?.SimHash, b.Fingerprint?.SimHash);
+        }));
+    }
+
+    [Fact]
+    public void AllStable_ImpliesNfc_ForEveryStableCharacterAfterEveryOther()
+    {
+        // Each stable character is NFC alone and composes with nothing before it (checked against every BMP scalar).
+        var stable = Enumerable.Range(0, 0x10000).Select(i => (char)i).Where(TextMetricsBuilder.IsStableBoundary).ToArray();
+        Assert.All(stable, c => Assert.True(IsNfc(c.ToString())));
+        foreach (var c in new[] { 'a', 'e', '中', 'か', 'カ', '가', '\u3000', '！' })
+        {
+            for (var p = 0; p < 0x10000; p++)
+            {
+                if (char.IsSurrogate((char)p))
+                {
+                    continue;
+                }
+
+                var pair = new string([(char)p, c]);
+                if (!IsNfc(((char)p).ToString()) || char.GetUnicodeCategory((char)p) == System.Globalization.UnicodeCategory.OtherNotAssigned)
+                {
+                    continue; // ICU rejects unassigned or noncharacter code points; an NFC prefix is what matters
+                }
+
+                var prefix = ((char)p).ToString();
+                Assert.Equal(prefix + c, pair.Normalize(NormalizationForm.FormC));
+            }
+        }
+
+        Assert.True(TextMetricsBuilder.AllStable("中文，hello 한국어　カタカナ。\n" + new string('字', 100)));
+        Assert.False(TextMetricsBuilder.AllStable(new string('字', 100) + "e\u0301"));
+        Assert.False(TextMetricsBuilder.AllStable(new string('字', 100) + "\uF900"));
+    }
+
+    [Fact]
+    public void Analyzer_RandomUtf8Files_SmallAndLarger_AgreeWithTheReference()
+    {
+        using var folder = new TempFolder();
+        var n = 0;
+        var large = 0;
+
+        // Sizes up to several 256 KB buffers and past the parallel-hash threshold; a late CR or combining mark ends
+        // raw mode far into the file, so the prefix replay is checked beyond the first buffer.
+        var gen = from text in Gen.OneOf(TextGen, LfNfcGen).Where(t => t.Length > 0)
+                  from repeat in Gen.OneOf(Gen.Constant(1), Gen.Choose(1, 3000), Gen.Choose(3000, 20000))
+                  from late in Gen.Elements("", "", "\r\n", "\r", "e\u0301", "か\u3099", "\u212B")
+                  from lateAt in Gen.Choose(0, 1000)
+                  select (text, repeat, late, lateAt);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var builder = new StringBuilder();
+            while (builder.Length < t.text.Length * t.repeat)
+            {
+                builder.Append(t.text);
+            }
+
+            var at = (int)((long)builder.Length * t.lateAt / 1000);
+            if (at > 0 && char.IsLowSurrogate(builder[at]))
+            {
+                at--;
+            }
+
+            var text = builder.Insert(at, t.late).ToString();
+            var bytes = Encoding.UTF8.GetBytes(text);
+            if (bytes[0] == 0xEF)
+            {
+                return; // a leading U+FEFF is a BOM, a different case
+            }
+
+            large += bytes.Length > FileAnalyzer.ParallelHashThreshold ? 1 : 0;
+            var path = folder.Write($"{n++}.txt", bytes);
+            var analysis = FileAnalyzer.AnalyzePath(path, path, null, CancellationToken.None, captureBytes: 300_000);
+            var expected = ReferenceFromBytes(bytes, 300_000, out var captured, out var truncated, out var fingerprint);
+            var facts = analysis.Facts!;
+            Assert.Equal(AnalysisKind.Document, analysis.Kind);
+            Assert.Equal("utf-8", facts.Encoding);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), facts.Sha256);
+            Assert.Equal(Show(expected, expected.TextSha256), Show(facts));
+            if (fingerprint is null)
+            {
+                Assert.Null(facts.Search); // whitespace only: nothing to index
+                return;
+            }
+
+            Assert.Equal(captured, facts.Search!.TextUtf8);
+            Assert.Equal(captured, Ingest.Search.TextCompression.Decompress(facts.Search.CompressedText));
+            Assert.Equal(truncated, facts.Search.Truncated);
+            Assert.Equal(fingerprint.SimHash, facts.Search.Fingerprint.SimHash);
+            Assert.Equal(fingerprint.MinHash, facts.Search.Fingerprint.MinHash);
+        }));
+        Assert.True(large >= 3, $"only {large} files took the parallel path");
+    }
+}
