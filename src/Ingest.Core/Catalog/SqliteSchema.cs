@@ -97,6 +97,11 @@ internal static class SqliteSchema
         CREATE VIRTUAL TABLE search_trigram USING fts5(body, tokenize = 'trigram case_sensitive 0', content = '');
         CREATE VIRTUAL TABLE search_cjk USING fts5(grams, tokenize = 'unicode61', content = '', detail = 'none');
         """,
+        // v4 (performance issue): no query reads documents by text hash, and inserting random 64-character keys into
+        // that index is what slows ingest into a catalog of a million documents. Add it back when a query needs it.
+        """
+        DROP INDEX IF EXISTS ix_document_text_sha256;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
