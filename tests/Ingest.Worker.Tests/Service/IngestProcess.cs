@@ -49,27 +49,8 @@ internal sealed class IngestProcess : IDisposable
 
     public static IngestProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var info = new ProcessStartInfo(host)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ingest.dll"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment.Remove("NOTIFY_SOCKET");
-        info.Environment.Remove("INVOCATION_ID");
-        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
-        {
-            info.Environment[k] = v;
-        }
-
+        var info = Support.IngestProcess.StartInfo(workingDirectory, args, environment);
+        info.RedirectStandardInput = false;
         return new IngestProcess(Process.Start(info)!);
     }
 
