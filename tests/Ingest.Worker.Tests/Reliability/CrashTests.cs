@@ -20,8 +20,10 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var v) && v > 0 ? v : fallback;
 
-    [Fact]
-    public async Task Scan_KilledAtRandomMomentsThenRestarted_RecordsEveryFileExactlyOnceWithBytesIntact()
+    [Theory]
+    [InlineData("scan")]
+    [InlineData("run")]
+    public async Task KilledAtRandomMomentsThenRestarted_RecordsEveryFileExactlyOnceWithBytesIntact(string verb)
     {
         var fileCount = Setting("INGEST_CRASH_FILES", 800);
         var kills = Setting("INGEST_CRASH_KILLS", 6);
@@ -42,7 +44,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         var killed = 0;
         for (var k = 0; k < kills; k++)
         {
-            using var process = Process.Start(IngestProcess.StartInfo(_ws.Root, ["scan", "--config", _ws.ConfigPath]))!;
+            // 'run' never exits by itself: every run of it ends with SIGKILL, at a random moment of its scans.
+            using var process = Process.Start(IngestProcess.StartInfo(_ws.Root, [verb, "--config", _ws.ConfigPath]))!;
             process.StandardInput.Close();
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
@@ -58,7 +61,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         var final = await _ws.RunAsync("scan", "--json");
         Assert.True(final.ExitCode == 0, final.StdErr);
-        output.WriteLine($"{fileCount} files, {killed} of {kills} runs killed mid-scan; final pass: {final.StdOut.ReplaceLineEndings(" ")}");
+        output.WriteLine($"{verb}: {fileCount} files, {killed} of {kills} runs killed; final pass: {final.StdOut.ReplaceLineEndings(" ")}");
 
         // No file left behind, none lost: every dropped file sits in exactly one output folder, bytes intact.
         Assert.Empty(Workspace.FilesBelow(_ws.Drop));

@@ -11,7 +11,7 @@ public sealed class RunCommandTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60); // generous: polls return as soon as the condition holds
 
     [Fact]
-    public async Task Run_reports_ready_on_the_notify_socket_ingests_a_dropped_file_and_exits_0_on_SIGTERM()
+    public async Task Run_UnderSystemd_ReportsReadyIngestsADroppedFileAndExitsZeroOnSigterm()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -44,7 +44,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task Health_answers_200_then_503_when_the_drop_folder_disappears_then_200_when_it_is_back()
+    public async Task Health_DropFolderRemovedThenRestored_Answers200Then503Then200()
     {
         var port = IngestProcess.FreeLoopbackPort();
         using var sandbox = new ServiceSandbox(healthPort: port);
@@ -84,7 +84,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task A_second_instance_on_the_same_drop_folder_is_refused_with_exit_code_3_while_read_only_commands_keep_working()
+    public async Task Run_SecondInstanceOnTheSameFolder_ExitsThreeWhileReadOnlyCommandsWork()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -119,7 +119,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task A_schedule_that_is_not_a_cron_expression_fails_at_start_with_exit_code_2_naming_the_key()
+    public async Task Run_ScheduleThatIsNotCron_ExitsTwoNamingTheKey()
     {
         using var sandbox = new ServiceSandbox(extraIngestJson: ", \"Sources\": [ { \"Name\": \"a\", \"DropFolder\": \"drop\", \"Schedule\": \"every five seconds\" } ]");
         var result = await IngestProcess.RunAsync(sandbox.Root, Deadline, "run", "--config", sandbox.Config);
@@ -128,7 +128,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task Scan_ingests_every_source_and_records_the_source_of_each_occurrence()
+    public async Task Scan_SeveralSources_IngestsEachAndRecordsTheSourceOfEachOccurrence()
     {
         using var sandbox = new ServiceSandbox(extraIngestJson: """
             , "Sources": [ { "Name": "left", "DropFolder": "in/left" }, { "Name": "right", "DropFolder": "in/right", "OnSuccess": "Keep", "OnDuplicate": "Keep" } ]
@@ -160,7 +160,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task Health_turns_503_while_recorded_files_cannot_be_moved_and_recovers_when_the_destination_is_fixed()
+    public async Task Health_RecordedFilesThatCannotBeMoved_Answers503UntilTheDestinationIsFixed()
     {
         var port = IngestProcess.FreeLoopbackPort();
         using var sandbox = new ServiceSandbox(healthPort: port);

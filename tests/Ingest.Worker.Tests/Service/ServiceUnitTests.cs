@@ -12,11 +12,11 @@ public sealed class ServiceUnitTests
     [InlineData("*/5 * * * *", false)]
     [InlineData("every five seconds", false)]
     [InlineData("", false)]
-    public void A_schedule_is_valid_only_as_a_Quartz_cron_expression(string cron, bool valid) =>
+    public void ScheduleValidator_AcceptsOnlyQuartzCronExpressions(string cron, bool valid) =>
         Assert.Equal(valid, ScheduleValidator.IsValid(cron));
 
     [Fact]
-    public void The_schedule_validator_names_the_key_of_each_bad_schedule()
+    public void ScheduleValidator_BadSchedules_NameTheirKeys()
     {
         var options = new IngestOptions { Schedule = "nope", Sources = [new IngestSourceOptions { Name = "a", DropFolder = "/x", Schedule = "bad" }] };
         var result = new ScheduleValidator().Validate(null, options);
@@ -26,7 +26,7 @@ public sealed class ServiceUnitTests
     }
 
     [Fact]
-    public void Prometheus_text_escapes_label_values_and_formats_numbers_invariantly()
+    public void PrometheusText_EscapesLabelValuesAndFormatsNumbersInvariantly()
     {
         var text = new PrometheusText()
             .Family("ingest_bytes_total", "counter", "Bytes.")
@@ -39,7 +39,7 @@ public sealed class ServiceUnitTests
     }
 
     [Fact]
-    public void A_notify_socket_starting_with_at_is_an_abstract_socket()
+    public void SystemdNotifier_SocketStartingWithAt_IsAbstract()
     {
         Assert.Null(SystemdNotifier.Endpoint(null));
         Assert.Null(SystemdNotifier.Endpoint("relative/path"));
@@ -53,7 +53,7 @@ public sealed class ServiceUnitTests
     [InlineData(5, "Stop")]
     [InlineData(4, "None")]
     [InlineData(2, "NotImplemented")]
-    public void The_service_control_codes_map_to_host_actions(int control, string expected)
+    public void WindowsServiceLifetime_ControlCodes_MapToHostActions(int control, string expected)
     {
         if (!OperatingSystem.IsWindows())
         {
@@ -68,7 +68,7 @@ public sealed class ServiceUnitTests
     }
 
     [Fact]
-    public void Progress_shows_files_throughput_and_eta()
+    public void ScanProgress_Format_ShowsFilesThroughputAndEta()
     {
         Assert.Equal("default: 50/100 files, 10.0 MB, 5.0 MB/s, ETA 00:02",
             ScanProgress.Format("default", 50, 100, 10 * 1048576L, TimeSpan.FromSeconds(2)));
@@ -76,7 +76,7 @@ public sealed class ServiceUnitTests
     }
 
     [Fact]
-    public void A_lock_is_refused_to_a_second_holder_and_names_the_first()
+    public void DropFolderLock_SecondHolder_IsRefusedNamingTheFirst()
     {
         var folder = Path.Combine(Path.GetTempPath(), "ingest-lock-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);

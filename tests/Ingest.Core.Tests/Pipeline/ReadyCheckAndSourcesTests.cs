@@ -3,7 +3,7 @@ using Ingest.Configuration;
 using Ingest.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ingest.Core.Tests.Service;
+namespace Ingest.Tests.Pipeline;
 
 public sealed class ReadyCheckAndSourcesTests : IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class ReadyCheckAndSourcesTests : IDisposable
     }
 
     [Fact]
-    public async Task Under_Stable_a_file_is_ingested_only_when_size_and_mtime_did_not_change_since_the_previous_scan()
+    public async Task Scan_ReadyCheckStable_IngestsOnlyWhenSizeAndTimeDidNotChangeSinceTheLastScan()
     {
         var pipeline = new ScanPipeline(TimeProvider.System, NullLogger<ScanPipeline>.Instance);
         var source = Source(ReadyCheck.Stable);
@@ -51,7 +51,7 @@ public sealed class ReadyCheckAndSourcesTests : IDisposable
     }
 
     [Fact]
-    public async Task Under_Marker_a_file_waits_for_its_marker_the_marker_is_never_ingested_and_is_removed_after_ingest()
+    public async Task Scan_ReadyCheckMarker_WaitsForTheMarkerNeverIngestsItAndRemovesIt()
     {
         var pipeline = new ScanPipeline(TimeProvider.System, NullLogger<ScanPipeline>.Instance);
         var source = Source(ReadyCheck.Marker);
@@ -69,7 +69,7 @@ public sealed class ReadyCheckAndSourcesTests : IDisposable
     }
 
     [Fact]
-    public async Task The_instance_lock_file_is_never_ingested_even_when_the_excludes_allow_hidden_files()
+    public async Task Scan_InstanceLockFile_IsNeverIngestedEvenWhenHiddenFilesAreIncluded()
     {
         var pipeline = new ScanPipeline(TimeProvider.System, NullLogger<ScanPipeline>.Instance);
         var source = Source(ReadyCheck.Age) with { Exclude = [] };
@@ -81,7 +81,7 @@ public sealed class ReadyCheckAndSourcesTests : IDisposable
     }
 
     [Fact]
-    public void Sources_inherit_every_unset_value_from_the_Ingest_section()
+    public void Sources_UnsetValues_AreInheritedFromTheIngestSection()
     {
         var options = new IngestOptions
         {
@@ -111,14 +111,14 @@ public sealed class ReadyCheckAndSourcesTests : IDisposable
     }
 
     [Fact]
-    public void A_configuration_without_Sources_is_one_source_named_default()
+    public void Sources_NotConfigured_GiveOneSourceNamedDefault()
     {
         var sources = IngestSource.AllFromOptions(new IngestOptions { DropFolder = "/srv/drop" });
         Assert.Equal(IngestSource.DefaultName, Assert.Single(sources).Name);
     }
 
     [Fact]
-    public void Sources_with_a_duplicate_name_a_missing_drop_folder_or_a_shared_drop_folder_are_refused_naming_the_key()
+    public void Sources_DuplicateNameMissingOrSharedDropFolder_AreRefusedNamingTheKey()
     {
         var options = new IngestOptions
         {
