@@ -51,12 +51,34 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
 
         var results = Channel.CreateBounded<FileAnalysis>(new BoundedChannelOptions(MaxBatch * 2) { SingleReader = true });
         var writer = WriteAsync(source, catalog, results.Reader, summary, progress, ct);
+
+        // If the writer fails (the catalog cannot be written), readers blocked on the full channel must stop too.
+        using var readers = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _ = writer.ContinueWith(
+            _ =>
+            {
+                try
+                {
+                    readers.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The scan already ended.
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
         try
         {
             await Parallel.ForEachAsync(
                 ready,
-                new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = ct },
+                new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = readers.Token },
                 async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token, _search.MaxIndexedBytes), token));
+        }
+        catch (OperationCanceledException) when (writer.IsFaulted && !ct.IsCancellationRequested)
+        {
+            // The writer's own exception is the one to report; awaiting it below rethrows it.
         }
         finally
         {

@@ -157,4 +157,37 @@ public sealed class ScanPipelineFaultTests : PipelineHarness
         Assert.Equal(0, second.Failed);
         Assert.Single(Directory.GetFiles(Temp.Combine("drop")));
     }
+
+    [Fact]
+    public async Task Scan_CatalogFailsMidScan_FailsWithoutHangingAndMovesNothingUnrecorded()
+    {
+        // More files than the channel between readers and the writer holds, so readers would block on a dead writer.
+        for (var i = 0; i < 700; i++)
+        {
+            Temp.Write($"drop/f{i}.txt", Encode.Utf8($"{Texts.English}{i}\n"), Old);
+        }
+
+        var broken = 0;
+        FileAnalyzer.AfterReadForTests.Value = _ =>
+        {
+            if (Interlocked.Exchange(ref broken, 1) == 0)
+            {
+                Catalog.Dispose(); // the catalog becomes unusable: every later write throws
+            }
+        };
+        try
+        {
+            var scan = Scan();
+            var finished = await Task.WhenAny(scan, Task.Delay(TimeSpan.FromMinutes(1)));
+            Assert.Same(scan, finished);
+            await Assert.ThrowsAnyAsync<Exception>(() => scan);
+        }
+        finally
+        {
+            FileAnalyzer.AfterReadForTests.Value = null;
+        }
+
+        Assert.Equal(700, Directory.GetFiles(Temp.Combine("drop")).Length);
+        Assert.False(Directory.Exists(Temp.Combine("processed")) && Directory.EnumerateFiles(Temp.Combine("processed")).Any());
+    }
 }
