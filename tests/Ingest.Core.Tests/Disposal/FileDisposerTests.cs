@@ -51,4 +51,39 @@ public sealed class FileDisposerTests : IDisposable
         Assert.Equal(new byte[] { 9, 9 }, File.ReadAllBytes(went));
         Assert.False(File.Exists(source));
     }
+
+    [Fact]
+    public void Move_AcrossFileSystems_CopiesVerifiesThenDeletesAndLeavesNoPartialFile()
+    {
+        // /dev/shm is a tmpfs on Linux: a different file system from the temp folder, so link() reports EXDEV.
+        const string shm = "/dev/shm";
+        if (!OperatingSystem.IsLinux() || !Directory.Exists(shm))
+        {
+            return;
+        }
+
+        var otherFs = Path.Combine(shm, "ingest-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(otherFs);
+        try
+        {
+            var source = Path.Combine(otherFs, "across.txt");
+            var bytes = Encode.Utf8(string.Concat(Enumerable.Repeat(Texts.Chinese, 200)));
+            File.WriteAllBytes(source, bytes);
+            var lastWrite = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+            File.SetLastWriteTimeUtc(source, lastWrite);
+            var root = _temp.Combine("processed");
+
+            var went = FileDisposer.Move(source, FileDisposer.PlanDestination(root, "sub/across.txt"), root, new DirectorySync());
+
+            Assert.Equal(Path.Combine(root, "sub", "across.txt"), went);
+            Assert.False(File.Exists(source));
+            Assert.Equal(bytes, File.ReadAllBytes(went));
+            Assert.Equal(lastWrite, File.GetLastWriteTimeUtc(went));
+            Assert.Empty(Directory.GetFiles(Path.Combine(root, "sub"), "*.ingest-partial", new EnumerationOptions { AttributesToSkip = 0 }));
+        }
+        finally
+        {
+            Directory.Delete(otherFs, recursive: true);
+        }
+    }
 }
