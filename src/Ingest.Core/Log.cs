@@ -5,7 +5,8 @@ namespace Ingest;
 /// <summary>Source-generated log messages of the pipeline; event ids are fixed once shipped.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1000, LogLevel.Information, "Scan of {Source} ({DropFolder}) started")]
+    // Debug: under 'run' a scan starts every few seconds; only scans that did something are worth an Information line.
+    [LoggerMessage(1000, LogLevel.Debug, "Scan of {Source} ({DropFolder}) started")]
     public static partial void ScanStarted(ILogger logger, string source, string dropFolder);
 
     [LoggerMessage(1001, LogLevel.Information, "Scan of {Source} finished: {New} new, {Duplicates} duplicates, {Failed} failed, {Bytes} bytes in {Elapsed:0.000} s")]
@@ -34,4 +35,9 @@ internal static partial class Log
 
     [LoggerMessage(1009, LogLevel.Information, "Created drop folder {DropFolder}")]
     public static partial void CreatedDropFolder(ILogger logger, string dropFolder);
+
+    [LoggerMessage(1010, LogLevel.Debug, "Scan of {Source} found nothing to do in {Elapsed:0.000} s")]
+    public static partial void ScanIdle(ILogger logger, string source, double elapsed);
+
+
 }

@@ -88,7 +88,15 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
 
         summary.Elapsed = time.GetElapsedTime(started);
         progress?.Report(summary);
-        Log.ScanFinished(logger, source.Name, summary.New, summary.Duplicates, summary.Failed, summary.Bytes, summary.Elapsed.TotalSeconds);
+        if (summary.New + summary.Duplicates + summary.Failed + summary.Reconciled == 0)
+        {
+            Log.ScanIdle(logger, source.Name, summary.Elapsed.TotalSeconds);
+        }
+        else
+        {
+            Log.ScanFinished(logger, source.Name, summary.New, summary.Duplicates, summary.Failed, summary.Bytes, summary.Elapsed.TotalSeconds);
+        }
+
         return summary;
     }
 

@@ -38,7 +38,7 @@ public sealed class FaultTests : IDisposable
     {
         await _ws.JsonAsync("scan"); // creates the catalog
         _ws.Put("a.txt", Encode.Utf8(Texts.English));
-        _ws.Settings["Logging"]!["LogLevel"]!["Default"] = "Information";
+        _ws.Settings["Logging"]!["LogLevel"]!["Default"] = "Debug"; // the scan-started line is a Debug message
         await File.WriteAllTextAsync(_ws.ConfigPath, _ws.Settings.ToJsonString());
 
         using var holder = new SqliteConnection($"Data Source={_ws.Database};Pooling=false");
