@@ -19,28 +19,19 @@ public sealed class RunCommandTests
         }
 
         using var sandbox = new ServiceSandbox();
-        var socketPath = Path.Combine("/tmp", $"ingest-notify-{Guid.NewGuid():N}.sock"[..32]);
-        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
-        try
-        {
-            using var service = IngestProcess.Start(sandbox.Root, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = socketPath }, "run", "--config", sandbox.Config);
+        using var notify = new NotifySocket();
+        using var service = IngestProcess.Start(sandbox.Root, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, "run", "--config", sandbox.Config);
 
-            Assert.Equal("READY=1", await ReceiveAsync(notify, Deadline, service));
+        Assert.Equal("READY=1", await notify.ReceiveAsync(Deadline, service));
 
-            await File.WriteAllTextAsync(Path.Combine(sandbox.Drop, "hello.txt"), "Hello while running\n");
-            Assert.True(
-                await IngestProcess.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(sandbox.Processed, "hello.txt"))), Deadline),
-                "the dropped file was not ingested within a few seconds:\n" + service.Stderr);
+        await File.WriteAllTextAsync(Path.Combine(sandbox.Drop, "hello.txt"), "Hello while running\n");
+        Assert.True(
+            await IngestProcess.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(sandbox.Processed, "hello.txt"))), Deadline),
+            "the dropped file was not ingested within a few seconds:\n" + service.Stderr);
 
-            service.Terminate();
-            Assert.Equal("STOPPING=1", await ReceiveAsync(notify, Deadline, service));
-            Assert.Equal(0, await service.WaitForExitAsync(Deadline));
-        }
-        finally
-        {
-            File.Delete(socketPath);
-        }
+        service.Terminate();
+        Assert.Equal("STOPPING=1", await notify.ReceiveAsync(Deadline, service));
+        Assert.Equal(0, await service.WaitForExitAsync(Deadline));
     }
 
     [Fact]
@@ -92,30 +83,21 @@ public sealed class RunCommandTests
         }
 
         using var sandbox = new ServiceSandbox();
-        var socketPath = Path.Combine("/tmp", $"ingest-notify-{Guid.NewGuid():N}.sock"[..32]);
-        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
-        try
-        {
-            using var first = IngestProcess.Start(sandbox.Root, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = socketPath }, "run", "--config", sandbox.Config);
-            Assert.Equal("READY=1", await ReceiveAsync(notify, Deadline, first));
+        using var notify = new NotifySocket();
+        using var first = IngestProcess.Start(sandbox.Root, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, "run", "--config", sandbox.Config);
+        Assert.Equal("READY=1", await notify.ReceiveAsync(Deadline, first));
 
-            var second = await IngestProcess.RunAsync(sandbox.Root, Deadline, "run", "--config", sandbox.Config);
-            Assert.Equal(3, second.ExitCode);
-            Assert.Contains(sandbox.Drop, second.Stderr, StringComparison.Ordinal);
-            Assert.Contains($"pid {first.Id}", second.Stderr, StringComparison.Ordinal);
+        var second = await IngestProcess.RunAsync(sandbox.Root, Deadline, "run", "--config", sandbox.Config);
+        Assert.Equal(3, second.ExitCode);
+        Assert.Contains(sandbox.Drop, second.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"pid {first.Id}", second.Stderr, StringComparison.Ordinal);
 
-            var scan = await IngestProcess.RunAsync(sandbox.Root, Deadline, "scan", "--config", sandbox.Config);
-            Assert.Equal(3, scan.ExitCode);
+        var scan = await IngestProcess.RunAsync(sandbox.Root, Deadline, "scan", "--config", sandbox.Config);
+        Assert.Equal(3, scan.ExitCode);
 
-            var stats = await IngestProcess.RunAsync(sandbox.Root, Deadline, "stats", "--json", "--config", sandbox.Config);
-            Assert.Equal(0, stats.ExitCode);
-            Assert.False(first.HasExited);
-        }
-        finally
-        {
-            File.Delete(socketPath);
-        }
+        var stats = await IngestProcess.RunAsync(sandbox.Root, Deadline, "stats", "--json", "--config", sandbox.Config);
+        Assert.Equal(0, stats.ExitCode);
+        Assert.False(first.HasExited);
     }
 
     [Fact]
@@ -202,19 +184,39 @@ public sealed class RunCommandTests
                 return false;
             }
         }, Deadline);
+}
 
-    private static async Task<string> ReceiveAsync(Socket socket, TimeSpan timeout, IngestProcess service)
+/// <summary>A Unix datagram socket standing in for systemd's NOTIFY_SOCKET; removed on dispose.</summary>
+internal sealed class NotifySocket : IDisposable
+{
+    private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+
+    public NotifySocket()
+    {
+        Path = System.IO.Path.Combine("/tmp", $"ingest-notify-{Guid.NewGuid():N}.sock"[..32]);
+        _socket.Bind(new UnixDomainSocketEndPoint(Path));
+    }
+
+    public string Path { get; }
+
+    public async Task<string> ReceiveAsync(TimeSpan timeout, IngestProcess service)
     {
         using var cts = new CancellationTokenSource(timeout);
         var buffer = new byte[256];
         try
         {
-            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
             return Encoding.UTF8.GetString(buffer, 0, n);
         }
         catch (OperationCanceledException)
         {
             throw new TimeoutException("nothing received on NOTIFY_SOCKET:\n" + service.Stderr);
         }
+    }
+
+    public void Dispose()
+    {
+        _socket.Dispose();
+        File.Delete(Path);
     }
 }
