@@ -266,18 +266,30 @@ internal sealed partial class SqliteCatalog
             }
 
             var (id, simhash, minhash) = (r.GetInt64(0), (ulong)r.GetInt64(1), Fingerprint.MinHashFromBytes((byte[])r.GetValue(2)));
-            var list = new List<SimilarDocument>();
-            foreach (var (otherId, otherHash, distance) in BandCandidates(_connection, null, simhash, id))
+
+            // One query for the band candidates with what the answer shows, instead of a lookup per candidate.
+            using var candidates = _connection.CreateCommand();
+            candidates.CommandText = $"""
+                SELECT c.simhash, f.minhash, d.sha256, d.title FROM ({BandCandidatesSql}) c
+                JOIN document_fingerprint f ON f.document_id = c.document_id
+                JOIN document d ON d.id = c.document_id
+                WHERE c.document_id <> $self
+                """;
+            for (var band = 0; band < 4; band++)
             {
-                using var other = _connection.CreateCommand();
-                other.CommandText = "SELECT d.sha256, d.title, f.minhash FROM document d JOIN document_fingerprint f ON f.document_id = d.id WHERE d.id = $id";
-                other.Parameters.AddWithValue("$id", otherId);
-                using var o = other.ExecuteReader();
-                if (o.Read())
+                candidates.Parameters.AddWithValue($"$b{band}", (long)((simhash >> (16 * band)) & 0xFFFF));
+            }
+
+            candidates.Parameters.AddWithValue("$self", id);
+            var list = new List<SimilarDocument>();
+            using var o = candidates.ExecuteReader();
+            while (o.Read())
+            {
+                var distance = Fingerprint.Distance(simhash, (ulong)o.GetInt64(0));
+                if (distance <= _nearDuplicateDistance)
                 {
-                    _ = otherHash;
-                    list.Add(new SimilarDocument(o.GetString(0), o.IsDBNull(1) ? null : o.GetString(1), distance,
-                        Math.Round(Fingerprint.Similarity(minhash, Fingerprint.MinHashFromBytes((byte[])o.GetValue(2))), 3)));
+                    list.Add(new SimilarDocument(o.GetString(2), o.IsDBNull(3) ? null : o.GetString(3), distance,
+                        Math.Round(Fingerprint.Similarity(minhash, Fingerprint.MinHashFromBytes((byte[])o.GetValue(1))), 3)));
                 }
             }
 
@@ -308,19 +320,6 @@ internal sealed partial class SqliteCatalog
         SELECT DISTINCT f.document_id, f.simhash FROM simhash_band b JOIN document_fingerprint f ON f.document_id = b.document_id
         WHERE (b.band = 0 AND b.value = $b0) OR (b.band = 1 AND b.value = $b1) OR (b.band = 2 AND b.value = $b2) OR (b.band = 3 AND b.value = $b3)
         """;
-
-    private List<(long Id, ulong SimHash, int Distance)> BandCandidates(SqliteConnection connection, SqliteTransaction? tx, ulong simhash, long exclude)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = BandCandidatesSql;
-        foreach (var name in (string[])["$b0", "$b1", "$b2", "$b3"])
-        {
-            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return BandCandidates(cmd, simhash, exclude);
-    }
 
     /// <summary>Runs a prepared band query: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
     private List<(long Id, ulong SimHash, int Distance)> BandCandidates(SqliteCommand cmd, ulong simhash, long exclude)
