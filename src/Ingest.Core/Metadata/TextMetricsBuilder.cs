@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,7 +26,6 @@ internal sealed class TextMetricsBuilder : IDisposable
     private readonly int _captureLimit;
     private byte[]? _capture;
     private int _captured;
-    private readonly Ingest.Search.FingerprintBuilder? _fingerprint;
     private readonly LineStatistics _statistics = new();
     private readonly Encoder _utf8 = new UTF8Encoding(false, false).GetEncoder();
     private char[] _carry = ArrayPool<char>.Shared.Rent(1024);
@@ -57,7 +57,6 @@ internal sealed class TextMetricsBuilder : IDisposable
         if (captureBytes > 0)
         {
             _capture = ArrayPool<byte>.Shared.Rent(Math.Min(captureBytes, 64 * 1024));
-            _fingerprint = new Ingest.Search.FingerprintBuilder();
         }
     }
 
@@ -82,8 +81,15 @@ internal sealed class TextMetricsBuilder : IDisposable
     /// <summary>After <see cref="Complete"/>: true when the text went on beyond the capture.</summary>
     public bool CaptureTruncated { get; private set; }
 
-    /// <summary>After <see cref="Complete"/>: the fingerprint of the captured text, when capturing.</summary>
-    public Ingest.Search.Fingerprint? Fingerprint { get; private set; }
+    /// <summary>
+    /// After <see cref="Complete"/>: the fingerprint of <see cref="CapturedText"/>, when capturing (null for text
+    /// without a non-whitespace character). Computed on first use, so a caller may compute it elsewhere instead.
+    /// </summary>
+    public Ingest.Search.Fingerprint? Fingerprint => _captureLimit > 0
+        ? (_fingerprintResult ??= new(Ingest.Search.FingerprintBuilder.OfUtf8(CapturedText))).Value
+        : null;
+
+    private StrongBox<Ingest.Search.Fingerprint?>? _fingerprintResult;
 
     /// <summary>
     /// Declares that the text comes from BOM-free UTF-8 bytes that the caller hashes itself. While the text stays
@@ -162,7 +168,6 @@ internal sealed class TextMetricsBuilder : IDisposable
         }
 
         var s = _statistics.Complete();
-        Fingerprint = _fingerprint?.Build();
         return new TextMetrics(title, lineCount, Convert.ToHexStringLower(hash), s.Newline, s.NonBlankLineCount, s.CharCount, s.CjkCount, s.WordCount, s.Language, s.Outline);
     }
 
@@ -187,6 +192,7 @@ internal sealed class TextMetricsBuilder : IDisposable
     internal static bool IsStableBoundary(char c) =>
         c < '\u0300'
         || (c >= '\u4E00' && c <= '\u9FFF')
+        || (c >= '\u2010' && c <= '\u2027') // dashes, quotes “” ‘’, …
         || (c >= '\u3000' && c <= '\u3029')
         || (c >= '\u3041' && c <= '\u3096')
         || (c >= '\u30A1' && c <= '\u30FA')
@@ -209,6 +215,7 @@ internal sealed class TextMetricsBuilder : IDisposable
                 var v = new Vector<ushort>(u[i..]);
                 var ok = Vector.LessThan(v, new Vector<ushort>(0x0300))
                     | Vector.LessThanOrEqual(v - new Vector<ushort>(0x4E00), new Vector<ushort>(0x9FFF - 0x4E00))
+                    | Vector.LessThanOrEqual(v - new Vector<ushort>(0x2010), new Vector<ushort>(0x2027 - 0x2010))
                     | Vector.LessThanOrEqual(v - new Vector<ushort>(0x3000), new Vector<ushort>(0x3029 - 0x3000))
                     | Vector.LessThanOrEqual(v - new Vector<ushort>(0x3041), new Vector<ushort>(0x3096 - 0x3041))
                     | Vector.LessThanOrEqual(v - new Vector<ushort>(0x30A1), new Vector<ushort>(0x30FA - 0x30A1))
@@ -232,7 +239,7 @@ internal sealed class TextMetricsBuilder : IDisposable
         return true;
     }
 
-    private static int LastBoundary(ReadOnlySpan<char> text)
+    internal static int LastBoundary(ReadOnlySpan<char> text)
     {
         for (var i = text.Length - 1; i > 0; i--)
         {
@@ -280,10 +287,6 @@ internal sealed class TextMetricsBuilder : IDisposable
         _any = true;
         CountLinesAndHash(segment);
         _statistics.Append(segment);
-        if (_fingerprint is not null && _captured < _captureLimit)
-        {
-            _fingerprint.Append(segment);
-        }
 
         if (_titleState is not TitleState.Done)
         {

@@ -168,10 +168,11 @@ internal sealed class FileAnalyzer
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var sideJob = candidate.Size > ParallelHashThreshold ? new SideJob() : null;
 
-        // A large file's search capture fills long before the end: compress it meanwhile instead of after the read.
+        // A large file's search capture fills long before the end: compress and fingerprint it meanwhile.
         using var compressJob = sideJob is not null && captureBytes > 0 ? new SideJob() : null;
         byte[]? capturedText = null;
         byte[]? compressedText = null;
+        Fingerprint? capturedFingerprint = null;
         try
         {
             var length = ReadFull(stream, buffer);
@@ -285,9 +286,13 @@ internal sealed class FileAnalyzer
                 metrics.Append(text);
                 if (compressJob is not null && capturedText is null && metrics.CaptureTruncated)
                 {
-                    // The capture is complete and will not change: compress a copy on another thread.
+                    // The capture is complete and will not change: compress and fingerprint a copy on another thread.
                     var copy = capturedText = metrics.CapturedText.ToArray();
-                    compressJob.Start(() => compressedText = TextCompression.Compress(copy));
+                    compressJob.Start(() =>
+                    {
+                        compressedText = TextCompression.Compress(copy);
+                        capturedFingerprint = FingerprintBuilder.OfUtf8(copy);
+                    });
                 }
 
                 position += length;
@@ -341,11 +346,11 @@ internal sealed class FileAnalyzer
             hash.GetHashAndReset(digest);
             var m = metrics.Complete(digest);
             compressJob?.Join();
-            var search = metrics.Fingerprint is { } fingerprint
-                ? capturedText is not null
-                    ? new SearchPayload(capturedText, compressedText!, metrics.CaptureTruncated, fingerprint)
-                    : new SearchPayload(metrics.CapturedText.ToArray(), TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)
-                : null;
+            var search = capturedText is not null
+                ? capturedFingerprint is { } fp ? new SearchPayload(capturedText, compressedText!, metrics.CaptureTruncated, fp) : null
+                : metrics.Fingerprint is { } fingerprint
+                    ? new SearchPayload(metrics.CapturedText.ToArray(), TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)
+                    : null;
             var facts = new DocumentFacts(
                 Convert.ToHexStringLower(digest), total, encoding.Label, encoding.HasBom, encoding.Confidence, m.Title, m.LineCount, m.TextSha256,
                 TextDetails.From(m), search);

@@ -70,6 +70,49 @@ internal sealed class FingerprintBuilder
 
     public FingerprintBuilder() => Array.Fill(_minHash, uint.MaxValue);
 
+    /// <summary>
+    /// The fingerprint of normalized UTF-8 text (the search capture), decoded a piece at a time; pieces end before a
+    /// character that combines with nothing before it, so the result is that of the whole text.
+    /// </summary>
+    public static Fingerprint? OfUtf8(ReadOnlySpan<byte> utf8)
+    {
+        const int PieceBytes = 64 * 1024;
+        var builder = new FingerprintBuilder();
+        var chars = ArrayPool<char>.Shared.Rent(2 * PieceBytes);
+        try
+        {
+            var carry = 0;
+            while (!utf8.IsEmpty)
+            {
+                var cut = Math.Min(utf8.Length, PieceBytes);
+                while (cut < utf8.Length && cut > 0 && (utf8[cut] & 0xC0) == 0x80)
+                {
+                    cut--;
+                }
+
+                var decoded = carry + Encoding.UTF8.GetChars(utf8[..cut], chars.AsSpan(carry));
+                utf8 = utf8[cut..];
+                var pending = chars.AsSpan(0, decoded);
+                var boundary = utf8.IsEmpty ? decoded : Ingest.Metadata.TextMetricsBuilder.LastBoundary(pending);
+                if (boundary <= 0 || decoded - boundary > PieceBytes / 2)
+                {
+                    boundary = char.IsHighSurrogate(pending[^1]) ? decoded - 1 : decoded; // no boundary: cut anywhere
+                }
+
+                builder.Append(pending[..boundary]);
+                pending[boundary..].CopyTo(chars);
+                carry = decoded - boundary;
+            }
+
+            builder.Append(chars.AsSpan(0, carry));
+            return builder.Build();
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
     /// <summary>Adds text (any chunking; a surrogate pair may be split across calls).</summary>
     public void Append(ReadOnlySpan<char> text)
     {

@@ -22,7 +22,7 @@ public sealed class FastPathPropertyTests
         "hello", "the", "World", "and", "of", "42", "3.14", " ", "  ", "\t", "x", "é", "e\u0301", "A\u030A", "\u0301",
         "中文", "图书馆", "建设", "，", "。", "、", "一、", "（一）", "(二)", "1.", "2、", "（3）", "# ", "## 标题", "####### no",
         "かな", "カタカナ", "か\u3099", "\u3099", "ｶﾀｶﾅ", "한국어", "\u1100\u1161", "\u11A8", "가\u11A8",
-        "\u3000", "\uFEFF", "𠀀", "𠀁字", "😀", "\u212B", "\uF900", "Ωμέγα", "שלום", "ไทย", "１２３", "Ａｂｃ",
+        "\u3000", "\uFEFF", "“引号”", "——", "…", "ü", "𠀀", "𠀁字", "😀", "\u212B", "\uF900", "Ωμέγα", "שלום", "ไทย", "１２３", "Ａｂｃ",
         "\n", "\n", "\n", "\r\n", "\r", "\n\n", "\r\n\r\n",
     ];
 
@@ -136,7 +136,7 @@ public sealed class FastPathPropertyTests
         // Each stable character is NFC alone and composes with nothing before it (checked against every BMP scalar).
         var stable = Enumerable.Range(0, 0x10000).Select(i => (char)i).Where(TextMetricsBuilder.IsStableBoundary).ToArray();
         Assert.All(stable, c => Assert.True(IsNfc(c.ToString())));
-        foreach (var c in new[] { 'a', 'e', '中', 'か', 'カ', '가', '\u3000', '！' })
+        foreach (var c in new[] { 'a', 'e', '中', 'か', 'カ', '가', '\u3000', '！', '“', '—' })
         {
             for (var p = 0; p < 0x10000; p++)
             {

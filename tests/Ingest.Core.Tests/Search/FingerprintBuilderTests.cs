@@ -40,6 +40,18 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void OfUtf8_TextOfSeveralPieces_EqualsTheWholeTextAppendedAtOnce()
+    {
+        // Longer than the 64 KB pieces OfUtf8 decodes, with combining marks and full-width forms (NFKC changes them).
+        var text = Speech(new Random(3), 90_000) + "e\u0301ｶﾞＡ" + Speech(new Random(4), 40_000) + " 😀 end";
+        var expected = Of(text);
+        var actual = FingerprintBuilder.OfUtf8(Encoding.UTF8.GetBytes(text))!;
+        Assert.Equal(expected.SimHash, actual.SimHash);
+        Assert.Equal(expected.MinHash, actual.MinHash);
+        Assert.Null(FingerprintBuilder.OfUtf8(" \n\t "u8));
+    }
+
+    [Fact]
     public void SimHash_ADozenEditedCharacters_StaysWithinThreeBitsAlmostAlways()
     {
         var random = new Random(7);

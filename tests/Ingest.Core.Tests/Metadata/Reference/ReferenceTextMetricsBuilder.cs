@@ -127,7 +127,8 @@ internal sealed class ReferenceTextMetricsBuilder : IDisposable
         Span<byte> hash = stackalloc byte[32];
         _textHash.GetHashAndReset(hash);
         var s = _statistics.Complete();
-        Fingerprint = _fingerprint?.Build();
+        // The fingerprint is that of the captured text (it was of the segments appended while capturing).
+        Fingerprint = _fingerprint is null ? null : Ingest.Search.FingerprintBuilder.OfUtf8(CapturedText);
         return new TextMetrics(title, lineCount, Convert.ToHexStringLower(hash), s.Newline, s.NonBlankLineCount, s.CharCount, s.CjkCount, s.WordCount, s.Language, s.Outline);
     }
 
@@ -198,10 +199,6 @@ internal sealed class ReferenceTextMetricsBuilder : IDisposable
         _any = true;
         CountLinesAndHash(segment);
         _statistics.Append(segment);
-        if (_fingerprint is not null && _captured < _captureLimit)
-        {
-            _fingerprint.Append(segment);
-        }
 
         if (_titleState is not TitleState.Done)
         {
