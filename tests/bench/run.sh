@@ -11,7 +11,8 @@
 #   BIG_MB=N              size of the big file in MiB for scenario b (default 1024; QUICK 64); a quarter-size file is also run
 #   BENCH_CATALOG_DOCS=N  documents pre-loaded into the catalog for scenario d (default 1000000; QUICK 100000)
 #   BENCH_SCENARIOS="a b c d"  which scenarios to run
-#   BENCH_R2R=1           also publish a ReadyToRun build and measure it on scenario a (needs the runtime pack from NuGet)
+#   BENCH_R2R=0           measure the plain `dotnet build` output instead of the ReadyToRun publish (default 1: the
+#                         installed build for every scenario, plus the plain build as a second row of scenario a)
 #   BENCH_INGEST=PATH     use this ingest executable instead of building one
 #   BENCH_KEEP=1          keep the temp dir (printed) instead of deleting it
 #
@@ -48,28 +49,35 @@ for tool in sha256sum openssl find xargs awk; do
 done
 
 # ---------------------------------------------------------------- build
+# Every scenario measures what the README's install command produces: `dotnet publish -r <rid>`, which compiles
+# ReadyToRun. Scenario a also measures a plain `dotnet build` next to it (JIT at start-up), in the same loop.
+INGEST_PLAIN=""
+LABEL="ReadyToRun publish"
 if [ -n "${BENCH_INGEST:-}" ]; then
   INGEST="$BENCH_INGEST"
+  LABEL="BENCH_INGEST"
 else
   log "building src/Ingest.Worker (Release)"
   dotnet build "$ROOT/src/Ingest.Worker" -c Release -o "$WORK/bin" -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
   INGEST="$WORK/bin/ingest"
+  if [ "${BENCH_R2R:-1}" = 1 ]; then
+    log "publishing the ReadyToRun build (as installed)"
+    rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
+    if dotnet publish "$ROOT/src/Ingest.Worker" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+         -o "$WORK/bin-r2r" -nologo -v q -clp:ErrorsOnly >&2; then
+      INGEST_PLAIN="$INGEST"
+      INGEST="$WORK/bin-r2r/ingest"
+    else
+      log "ReadyToRun publish failed (runtime pack unavailable?): measuring the plain build"
+      LABEL="plain build"
+    fi
+  else
+    LABEL="plain build"
+  fi
 fi
 [ -x "$INGEST" ] || die "no executable at $INGEST"
 DEFAULT_CONFIG="$(dirname "$INGEST")/appsettings.json"
 [ -f "$DEFAULT_CONFIG" ] || DEFAULT_CONFIG="$ROOT/config/appsettings.json"
-
-INGEST_R2R=""
-if [ "${BENCH_R2R:-0}" = 1 ]; then
-  log "publishing a ReadyToRun build"
-  rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
-  if dotnet publish "$ROOT/src/Ingest.Worker" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
-       -o "$WORK/bin-r2r" -nologo -v q -clp:ErrorsOnly >&2; then
-    INGEST_R2R="$WORK/bin-r2r/ingest"
-  else
-    log "ReadyToRun publish failed (runtime pack unavailable?): skipping that row"
-  fi
-fi
 
 # ---------------------------------------------------------------- peak RSS
 GNU_TIME=""
@@ -246,10 +254,10 @@ if [[ "$SCENARIOS" =~ [acd] ]]; then
 fi
 
 # ---------------------------------------------------------------- a. 10,000 small files
-# With BENCH_R2R=1 the ReadyToRun build is measured in the same loop, so both builds see the same machine load.
+# The plain build, when there is one, is measured in the same loop, so both builds see the same machine load.
 scenario_a() {
-  local tags=("") exes=("$INGEST") labels=("default build")
-  if [ -n "$INGEST_R2R" ]; then tags+=("-r2r"); exes+=("$INGEST_R2R"); labels+=("ReadyToRun"); fi
+  local tags=("") exes=("$INGEST") labels=("$LABEL")
+  if [ -n "$INGEST_PLAIN" ]; then tags+=("-plain"); exes+=("$INGEST_PLAIN"); labels+=("plain dotnet build"); fi
   log "a: $FILES new files (${labels[*]}), $RUNS runs"
   local run="$WORK/run-a" k
   : >"$WORK/a.base"
@@ -433,3 +441,4 @@ echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
 echo "dotnet $(dotnet --version 2>/dev/null || echo '?'), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg), measured in ${total} s, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "peak RSS via $([ -n "$GNU_TIME" ] && echo 'GNU time' || echo 'polling /proc/PID/status VmHWM')"
+echo "ingest measured: $LABEL"
