@@ -130,6 +130,31 @@ public sealed class FastPathPropertyTests
         }));
     }
 
+    // Chinese prose: lines of ideographs and punctuation that the bulk line count takes, and lines it must not.
+    private static readonly Gen<string> ProseGen =
+        Gen.Elements("中文", "建设", "一", "二、", "（三）", "，", "。", "、", "“", "”", "——", "…", "《书》", "\n", "\n", "\n", "\n",
+                "1", "a", " ", "\u3000", "\r\n", "か", "\u4DC0", "\uF900", "𠀀", "﹐", "·").ListOf()
+            .Select(parts => string.Concat(parts));
+
+    [Fact]
+    public void Builder_ChineseProseInRandomChunks_AgreesWithTheReference()
+    {
+        var gen = from text in ProseGen
+                  from chunk in Gen.OneOf(Gen.Choose(1, 64), Gen.Constant(int.MaxValue))
+                  select (text, chunk);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var expected = Reference(t.text, 0, out _, out _);
+            using var b = new TextMetricsBuilder();
+            for (var i = 0; i < t.text.Length; i += t.chunk)
+            {
+                b.Append(t.text.AsSpan(i, Math.Min(t.chunk, t.text.Length - i)));
+            }
+
+            Assert.Equal(Show(expected), Show(b.Complete()));
+        }));
+    }
+
     [Fact]
     public void AllStable_ImpliesNfc_ForEveryStableCharacterAfterEveryOther()
     {
