@@ -205,9 +205,11 @@ internal sealed class FileAnalyzer
             var offset = encoding.BomLength;
             long position = 0;
 
-            // Parallel path: the side job decodes the next chunk ahead; its results are picked up on the next turn.
+            // Parallel path: the side job decodes the first part of the next chunk ahead (aheadSplit bytes, aheadChars
+            // chars); this thread decodes the rest on the next turn. The two cores then share the decoding.
             var haveAhead = false;
             var aheadLength = 0;
+            var aheadSplit = 0;
             var aheadChars = 0;
             DecoderFallbackException? aheadError = null;
             while (length > 0)
@@ -216,20 +218,20 @@ internal sealed class FileAnalyzer
                 var final = length < buffer.Length;
                 int charCount;
                 DecoderFallbackException? decodeError = null;
+                var decodedFrom = offset; // where the part decoded here (and any error in it) starts
                 if (haveAhead)
                 {
-                    (charCount, decodeError) = (aheadChars, aheadError);
+                    (charCount, decodeError, decodedFrom) = (aheadChars, aheadError, offset);
+                    if (decodeError is null)
+                    {
+                        decodedFrom = aheadSplit;
+                        var (more, error) = Decode(decoder, buffer.AsSpan(aheadSplit, length - aheadSplit), chars.AsSpan(charCount), final);
+                        (charCount, decodeError) = (charCount + more, error);
+                    }
                 }
                 else
                 {
-                    try
-                    {
-                        charCount = decoder.GetChars(buffer.AsSpan(offset, length - offset), chars, flush: final);
-                    }
-                    catch (DecoderFallbackException ex)
-                    {
-                        (charCount, decodeError) = (0, ex);
-                    }
+                    (charCount, decodeError) = Decode(decoder, buffer.AsSpan(offset, length - offset), chars, final);
                 }
 
                 if (decodeError is not null)
@@ -239,7 +241,7 @@ internal sealed class FileAnalyzer
                         return (null, total, (encoding.Label, position));
                     }
 
-                    var at = position + offset + Math.Max(decodeError.Index, 0);
+                    var at = position + decodedFrom + Math.Max(decodeError.Index, 0);
                     total += DrainForLength(stream, buffer);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total, null);
                 }
@@ -253,7 +255,7 @@ internal sealed class FileAnalyzer
 
                 if (sideJob is not null)
                 {
-                    // On another core: hash this chunk, then read and decode the next one into the spare buffers.
+                    // On another core: hash this chunk, then read the next one into the spare buffers and decode its first half.
                     // This thread touches neither the hash, the stream, the decoder nor the spare buffers until the join.
                     spare ??= ArrayPool<byte>.Shared.Rent(BufferSize);
                     spareChars ??= ArrayPool<char>.Shared.Rent(chars.Length);
@@ -267,15 +269,8 @@ internal sealed class FileAnalyzer
                         }
 
                         aheadLength = ReadFull(stream, nextBytes);
-                        aheadError = null;
-                        try
-                        {
-                            aheadChars = decoder.GetChars(nextBytes.AsSpan(0, aheadLength), nextChars, flush: aheadLength < nextBytes.Length);
-                        }
-                        catch (DecoderFallbackException ex)
-                        {
-                            (aheadChars, aheadError) = (0, ex);
-                        }
+                        aheadSplit = aheadLength / 2;
+                        (aheadChars, aheadError) = Decode(decoder, nextBytes.AsSpan(0, aheadSplit), nextChars, flush: false);
                     });
                 }
                 else
@@ -323,11 +318,10 @@ internal sealed class FileAnalyzer
                 total += length;
                 if (length == 0)
                 {
-                    // The file ended exactly on a buffer boundary: flush the decoder.
-                    // (On the parallel path the side job already flushed it: decoding no bytes with flush.)
+                    // The file ended exactly on a buffer boundary: flush the decoder (the side job read no bytes).
                     try
                     {
-                        var flushed = !haveAhead ? decoder.GetChars([], chars, flush: true) : aheadError is null ? aheadChars : throw aheadError;
+                        var flushed = decoder.GetChars([], chars, flush: true);
                         metrics.Append(chars.AsSpan(0, flushed));
                     }
                     catch (DecoderFallbackException)
@@ -376,6 +370,18 @@ internal sealed class FileAnalyzer
             {
                 ArrayPool<char>.Shared.Return(chars);
             }
+        }
+    }
+
+    private static (int Chars, DecoderFallbackException? Error) Decode(Decoder decoder, ReadOnlySpan<byte> bytes, Span<char> chars, bool flush)
+    {
+        try
+        {
+            return (decoder.GetChars(bytes, chars, flush), null);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            return (0, ex);
         }
     }
 

@@ -62,6 +62,20 @@ public sealed class FileAnalyzerParallelTests : IDisposable
         Assert.StartsWith(EncodingDetector.Undecodable, a.Reason);
     }
 
+    [Theory]
+    [InlineData(3 * FileAnalyzer.BufferSize + 100)] // in the half of a chunk the other core decodes
+    [InlineData(3 * FileAnalyzer.BufferSize + FileAnalyzer.BufferSize / 2 + 100)] // in the half this one decodes
+    public void Analyze_LargeUtf8WithBomAndAnInvalidByte_NamesItsOffset(int at)
+    {
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Ascii(LargeSize))];
+        bytes[at] = 0xFF;
+
+        var a = Analyze("bad8.txt", bytes);
+
+        Assert.Equal(AnalysisKind.Rejected, a.Kind);
+        Assert.Equal($"{EncodingDetector.Undecodable}: invalid utf-8 near byte {at}", a.Reason);
+    }
+
     [Fact]
     public void Analyze_LargeFileWithNulByteLate_FailsAsBinaryContent()
     {
