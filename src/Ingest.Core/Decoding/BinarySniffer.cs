@@ -1,3 +1,4 @@
+using System.Buffers;
 namespace Ingest.Decoding;
 
 /// <summary>Tells binary content from text by control characters, as the contract defines it.</summary>
@@ -11,17 +12,21 @@ internal static class BinarySniffer
 
     public static bool IsControl(int c) => (c < 0x20 && c is not ('\t' or '\n' or '\r' or '\f')) || c == 0x7F;
 
+    private static readonly SearchValues<byte> ControlBytes =
+        SearchValues.Create(Enumerable.Range(0, 0x80).Where(IsControl).Select(c => (byte)c).ToArray());
+
+    private static readonly SearchValues<char> ControlChars =
+        SearchValues.Create(Enumerable.Range(0, 0x80).Where(IsControl).Select(c => (char)c).ToArray());
+
     /// <summary>True when the first <see cref="Window"/> bytes hold too many control bytes (single-byte view).</summary>
     public static bool TooManyControlBytes(ReadOnlySpan<byte> head)
     {
+        // Text has none or a few: a vectorized search from one to the next instead of a test per byte.
         var window = head[..Math.Min(head.Length, Window)];
         var controls = 0;
-        foreach (var b in window)
+        for (var rest = window; rest.IndexOfAny(ControlBytes) is var i and >= 0; rest = rest[(i + 1)..])
         {
-            if (IsControl(b))
-            {
-                controls++;
-            }
+            controls++;
         }
 
         return controls > window.Length * MaxControlShare;
@@ -36,12 +41,9 @@ internal static class BinarySniffer
         }
 
         var controls = 0;
-        foreach (var c in text)
+        for (var rest = text; rest.IndexOfAny(ControlChars) is var i and >= 0; rest = rest[(i + 1)..])
         {
-            if (IsControl(c))
-            {
-                controls++;
-            }
+            controls++;
         }
 
         return controls > text.Length * MaxControlShare;

@@ -62,7 +62,9 @@ internal sealed record Fingerprint(ulong SimHash, uint[] MinHash)
 /// </summary>
 internal sealed class FingerprintBuilder
 {
-    private readonly int[] _weights = new int[64];
+    // SimHash: for each of the 64 bits, how many shingle hashes have it set, kept as a vertical (bit-sliced) counter:
+    // _counts[k] holds bit k of all 64 counts, so adding a hash is a ripple carry of a few word operations.
+    private readonly ulong[] _counts = new ulong[48];
     private readonly uint[] _minHash = new uint[Fingerprint.MinHashSize];
     private int _previous = -1;
     private long _shingles;
@@ -121,6 +123,11 @@ internal sealed class FingerprintBuilder
             return;
         }
 
+        if (AppendPlain(text))
+        {
+            return;
+        }
+
         char[]? rented = null;
         if (!text.IsNormalized(NormalizationForm.FormKC))
         {
@@ -168,16 +175,70 @@ internal sealed class FingerprintBuilder
         }
     }
 
+    /// <summary>
+    /// The common case without ICU: text whose NFKC form is itself except for full-width ASCII forms, which map to
+    /// ASCII one to one (see <see cref="IsPlainKc"/>). Returns false, having added nothing, for any other text.
+    /// </summary>
+    private bool AppendPlain(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!IsPlainKc(c))
+            {
+                return false;
+            }
+        }
+
+        if (_pendingHigh != 0)
+        {
+            return false; // a high surrogate waits for its pair: the general path handles the seam
+        }
+
+        foreach (var c in text)
+        {
+            int scalar = c is >= '\uFF01' and <= '\uFF5E' ? c - 0xFEE0 : c;
+            if (scalar <= ' ' && scalar is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+            {
+                continue;
+            }
+
+            if (_previous >= 0)
+            {
+                AddShingle(((ulong)(uint)_previous << 21) | (uint)scalar);
+            }
+
+            _previous = scalar;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Characters whose NFKC form is themselves (or, for U+FF01–U+FF5E, the ASCII character 0xFEE0 below) and that
+    /// never combine with a neighbour; none is whitespace but the ASCII ones. Checked exhaustively by a test.
+    /// </summary>
+    internal static bool IsPlainKc(char c) =>
+        c < '\u0080'
+        || c is >= '\u4E00' and <= '\u9FFF'
+        || c is >= '\uFF01' and <= '\uFF5E'
+        || c is '\u3001' or '\u3002' or '\u2014' or '\u2018' or '\u2019' or '\u201C' or '\u201D'
+        || c is >= '\u3008' and <= '\u3011'
+        || c is >= '\u3041' and <= '\u3096'
+        || c is >= '\u30A1' and <= '\u30FA'
+        || c is >= '\uAC00' and <= '\uD7A3';
+
     private void AddShingle(ulong shingle)
     {
         _shingles++;
         var h = Mix(shingle);
 
-        // SimHash: +1 or -1 per bit, eight bits at a time from a table of vectors.
-        ref var weights = ref Unsafe.As<int, Vector256<int>>(ref MemoryMarshal.GetArrayDataReference(_weights));
-        for (var b = 0; b < 8; b++)
+        // SimHash: add the hash's bits to the 64 counts (a ripple carry through the bit planes, two steps on average).
+        var carry = h;
+        for (var k = 0; carry != 0; k++)
         {
-            Unsafe.Add(ref weights, b) += BitSigns[(int)((h >> (8 * b)) & 0xFF)];
+            var next = _counts[k] & carry;
+            _counts[k] ^= carry;
+            carry = next;
         }
 
         // MinHash by one-permutation hashing: the top bits pick a bin, the low bits compete for its minimum.
@@ -202,10 +263,17 @@ internal sealed class FingerprintBuilder
             AddShingle((ulong)(uint)_previous << 21); // a one-character text still gets a fingerprint
         }
 
+        // A bit is set when more than half of the shingle hashes have it (the sum of +1 and -1 is positive).
         ulong simHash = 0;
         for (var bit = 0; bit < 64; bit++)
         {
-            if (_weights[bit] > 0)
+            long count = 0;
+            for (var k = 0; k < _counts.Length; k++)
+            {
+                count |= (long)((_counts[k] >> bit) & 1) << k;
+            }
+
+            if (2 * count > _shingles)
             {
                 simHash |= 1UL << bit;
             }
@@ -232,10 +300,6 @@ internal sealed class FingerprintBuilder
 
         return result;
     }
-
-    private static readonly Vector256<int>[] BitSigns = Enumerable.Range(0, 256)
-        .Select(v => Vector256.Create(Enumerable.Range(0, 8).Select(bit => ((v >> bit) & 1) * 2 - 1).ToArray()))
-        .ToArray();
 
     /// <summary>SplitMix64's finalizer: a fast, well-mixed 64-bit hash of a 64-bit value.</summary>
     internal static ulong Mix(ulong x)

@@ -39,6 +39,102 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         return b.Build()!;
     }
 
+    /// <summary>The definition: NFKC, whitespace dropped, +1/-1 per bit of each 2-character shingle's hash.</summary>
+    private static ulong NaiveSimHash(string text)
+    {
+        var chars = text.Normalize(NormalizationForm.FormKC).EnumerateRunes().Where(r => !Rune.IsWhiteSpace(r)).Select(r => r.Value).ToArray();
+        var weights = new long[64];
+        var shingles = 0;
+        for (var i = 1; i < chars.Length; i++)
+        {
+            var h = FingerprintBuilder.Mix(((ulong)(uint)chars[i - 1] << 21) | (uint)chars[i]);
+            shingles++;
+            for (var bit = 0; bit < 64; bit++)
+            {
+                weights[bit] += ((h >> bit) & 1) == 1 ? 1 : -1;
+            }
+        }
+
+        if (shingles == 0 && chars.Length == 1)
+        {
+            var h = FingerprintBuilder.Mix((ulong)(uint)chars[0] << 21);
+            for (var bit = 0; bit < 64; bit++)
+            {
+                weights[bit] += ((h >> bit) & 1) == 1 ? 1 : -1;
+            }
+        }
+
+        ulong simHash = 0;
+        for (var bit = 0; bit < 64; bit++)
+        {
+            simHash |= weights[bit] > 0 ? 1UL << bit : 0;
+        }
+
+        return simHash;
+    }
+
+    [Theory]
+    [InlineData("中文，建设。Ｈｅｌｌｏ　world\n“引号”")] // the plain path: full-width forms map to ASCII
+    [InlineData("Ａ\u0301 ｶﾞ e\u0301 \u3000 😀 １２")] // the general path through ICU
+    [InlineData("字")]
+    public void SimHash_EqualsTheDefinition(string sample)
+    {
+        var random = new Random(sample.Length);
+        for (var n = 1; n <= 40; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, n).Select(_ => sample[random.Next(sample.Length)]));
+            if (char.IsHighSurrogate(text[^1]) || text.Any(char.IsLowSurrogate) || text.Any(char.IsHighSurrogate))
+            {
+                text = text.Replace("\uD83D", "").Replace("\uDE00", "");
+            }
+
+            if (text.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            Assert.Equal(NaiveSimHash(text), Of(text).SimHash);
+        }
+
+        Assert.Equal(NaiveSimHash(Speech(new Random(9), 5000)), Of(Speech(new Random(9), 5000)).SimHash);
+    }
+
+    [Fact]
+    public void IsPlainKc_EveryPlainCharacterIsItsOwnNfkcAndCombinesWithNothingBefore()
+    {
+        var plain = Enumerable.Range(0, 0x10000).Select(i => (char)i).Where(FingerprintBuilder.IsPlainKc).ToArray();
+        foreach (var c in plain)
+        {
+            var expected = c is >= '\uFF01' and <= '\uFF5E' ? ((char)(c - 0xFEE0)).ToString() : c.ToString();
+            Assert.Equal(expected, c.ToString().Normalize(NormalizationForm.FormKC));
+            Assert.True(!char.IsWhiteSpace(c) || c < '\u0080');
+        }
+
+        // One of each range after every BMP character: the pair normalizes as its two halves.
+        foreach (var c in new[] { 'a', '中', '，', '。', '“', '〈', 'か', 'カ', '가', 'Ａ' })
+        {
+            for (var p = 0; p < 0x10000; p++)
+            {
+                if (char.IsSurrogate((char)p) || char.GetUnicodeCategory((char)p) == System.Globalization.UnicodeCategory.OtherNotAssigned)
+                {
+                    continue;
+                }
+
+                string alone;
+                try
+                {
+                    alone = ((char)p).ToString().Normalize(NormalizationForm.FormKC);
+                }
+                catch (ArgumentException)
+                {
+                    continue; // not normalizable in this ICU
+                }
+
+                Assert.Equal(alone + c.ToString().Normalize(NormalizationForm.FormKC), new string([(char)p, c]).Normalize(NormalizationForm.FormKC));
+            }
+        }
+    }
+
     [Fact]
     public void OfUtf8_TextOfSeveralPieces_EqualsTheWholeTextAppendedAtOnce()
     {
