@@ -317,6 +317,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
     private async Task DisposeAsync(IngestSource source, ICatalog catalog, IReadOnlyList<RecordedItem> recorded, ScanSummary summary)
     {
         var sync = source.Durability == Durability.Full ? new DirectorySync() : null;
+        var folders = new DestinationFolders();
         var done = new List<DisposalDone>(recorded.Count);
         foreach (var item in recorded)
         {
@@ -339,7 +340,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                 if (item.Disposal.Disposition == Disposition.Move)
                 {
                     var root = item.IsFailure ? source.FailedFolder : item.Status == OccurrenceStatus.New ? source.ProcessedFolder : source.DuplicatesFolder;
-                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root, sync);
+                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root, sync, folders);
                 }
                 else
                 {
@@ -398,6 +399,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
     private async Task<int> ReconcileAsync(IngestSource source, ICatalog catalog, HashSet<FileIdentity> inPlace, ScanSummary summary, CancellationToken ct)
     {
         var sync = source.Durability == Durability.Full ? new DirectorySync() : null;
+        var folders = new DestinationFolders();
         var pending = await catalog.GetPendingDisposalsAsync(source.Name, ct);
         var done = new List<DisposalDone>(pending.Count);
         foreach (var p in pending)
@@ -428,7 +430,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                     }
                     else
                     {
-                        destination = FileDisposer.Move(full, planned, root, sync);
+                        destination = FileDisposer.Move(full, planned, root, sync, folders);
                     }
 
                     Log.Reconciled(logger, p.Path, destination);
