@@ -253,6 +253,11 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         var reserved = new HashSet<string>(StringComparer.Ordinal);
         var toIndex = new List<(long, byte[])>();
 
+        // The previous batch's disposals are marked done in the next batch's record transaction: one commit per batch
+        // instead of two. A crash before that commit leaves them pending, and reconcile finishes them as after any
+        // crash between a move and its bookkeeping; the last batch's are committed on their own below.
+        IReadOnlyList<DisposalDone> completed = [];
+
         // The writer drains everything analysed even when cancelled: a committed batch is always disposed.
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -276,8 +281,9 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             }
 
             reserved.Clear();
-            var recorded = await catalog.RecordAsync(batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, CancellationToken.None);
-            await DisposeAsync(source, catalog, recorded, summary);
+            var recorded = await catalog.RecordAsync(
+                batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, completed, CancellationToken.None);
+            completed = DisposeBatch(source, recorded, summary);
             if (_search.Enabled)
             {
                 // After the commit and outside it: the record never waits for the index, and a scan returns searchable.
@@ -297,6 +303,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             progress?.Report(summary);
         }
 
+        await catalog.CompleteDisposalsAsync(completed, CancellationToken.None);
         ct.ThrowIfCancellationRequested();
     }
 
@@ -314,7 +321,8 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             : new PlannedDisposal(disposition, null);
     }
 
-    private async Task DisposeAsync(IngestSource source, ICatalog catalog, IReadOnlyList<RecordedItem> recorded, ScanSummary summary)
+    /// <summary>Moves or deletes a committed batch's files; returns the disposals to mark done (flushed first with Durability Full).</summary>
+    private List<DisposalDone> DisposeBatch(IngestSource source, IReadOnlyList<RecordedItem> recorded, ScanSummary summary)
     {
         var sync = source.Durability == Durability.Full ? new DirectorySync() : null;
         var folders = new DestinationFolders();
@@ -358,7 +366,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         }
 
         sync?.FlushAll();
-        await catalog.CompleteDisposalsAsync(done, CancellationToken.None);
+        return done;
     }
 
     private void Count(RecordedItem item, ScanSummary summary)
