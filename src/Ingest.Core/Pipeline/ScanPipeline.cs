@@ -24,6 +24,9 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
 
     private const int MaxBatch = 256;
 
+    /// <summary>How long a batch that is not full waits for more files: bounds the delay of a record, not its size.</summary>
+    private static readonly TimeSpan MaxBatchDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The instance lock file in each drop folder; never ingested.</summary>
     public const string LockFileName = ".ingest.lock";
 
@@ -259,20 +262,50 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         IReadOnlyList<DisposalDone> completed = [];
 
         // The writer drains everything analysed even when cancelled: a committed batch is always disposed.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        Task<bool>? waiting = null;
+        while (await (waiting ?? reader.WaitToReadAsync(CancellationToken.None).AsTask()))
         {
+            waiting = null;
             long textBytes = 0;
-            while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
+            Task? deadline = null;
+            while (true)
             {
-                textBytes += analysis.Facts?.Search?.TextUtf8?.Length ?? 0;
-                if (analysis.Kind == AnalysisKind.Skipped)
+                while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
                 {
-                    summary.Skipped++;
-                    Log.Skipped(logger, analysis.Candidate.RelativePath, analysis.Reason!);
-                    continue;
+                    textBytes += analysis.Facts?.Search?.TextUtf8?.Length ?? 0;
+                    if (analysis.Kind == AnalysisKind.Skipped)
+                    {
+                        summary.Skipped++;
+                        Log.Skipped(logger, analysis.Candidate.RelativePath, analysis.Reason!);
+                        continue;
+                    }
+
+                    batch.Add(IngestRecord.From(source.Name, analysis));
                 }
 
-                batch.Add(IngestRecord.From(source.Name, analysis));
+                if (batch.Count == 0 || batch.Count >= MaxBatch || textBytes >= MaxBatchTextBytes)
+                {
+                    break;
+                }
+
+                // A writer faster than the readers would otherwise commit a few files at a time: a commit (a WAL flush,
+                // and rewriting every index page the batch touched) per handful of files. Wait a little for a fuller batch.
+                waiting = reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                if (!waiting.IsCompleted)
+                {
+                    deadline ??= Task.Delay(MaxBatchDelay, time, CancellationToken.None);
+                    if (await Task.WhenAny(waiting, deadline) != waiting)
+                    {
+                        break; // the pending wait carries over to the next batch
+                    }
+                }
+
+                var more = await waiting;
+                waiting = null;
+                if (!more)
+                {
+                    break; // every reader is done
+                }
             }
 
             if (batch.Count == 0)

@@ -184,6 +184,51 @@ public sealed class ScanPipelineTests : PipelineHarness
     }
 
     [Fact]
+    public async Task Scan_WriterFasterThanTheReaders_StillCommitsFullBatches()
+    {
+        // With timers that never fire, a batch commits only when full or when every reader is done: whatever the
+        // relative speed of readers and writer, 600 files give batches of 256, 256 and 88.
+        for (var i = 0; i < 600; i++)
+        {
+            Temp.Write($"drop/f{i}.txt", Encode.Utf8($"{Texts.English}{i}\n"), Old);
+        }
+
+        var pipeline = new ScanPipeline(new FrozenTimers(Time), NullLogger<ScanPipeline>.Instance);
+        var committed = new List<int>();
+        await pipeline.RunAsync(Source(), Catalog, 2, CancellationToken.None, new Recorder(s => committed.Add(s.New)));
+
+        Assert.Equal([0, 256, 512, 600], committed.Distinct());
+    }
+
+    private sealed class Recorder(Action<ScanSummary> report) : IProgress<ScanSummary>
+    {
+        public void Report(ScanSummary value) => report(value);
+    }
+
+    /// <summary>The test clock, with timers that never fire.</summary>
+    private sealed class FrozenTimers(TimeProvider clock) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override long TimestampFrequency => clock.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new NeverTimer();
+
+        private sealed class NeverTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task Scan_AfterACrashBetweenMoveAndItsBookkeeping_MarksTheMoveDoneWithoutASecondOccurrence()
     {
         // The moves of a batch are marked done by the next batch's commit: a crash before it leaves them pending.
