@@ -22,6 +22,17 @@ internal interface ICatalog : IDisposable
         TimeSpan retryFailedAfter,
         CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="RecordAsync(IReadOnlyList{IngestRecord}, Func{IngestRecord, OccurrenceStatus?, PlannedDisposal}, TimeSpan, CancellationToken)"/>
+    /// that also marks <paramref name="completed"/> done in the same transaction: one commit per batch instead of two.
+    /// </summary>
+    Task<IReadOnlyList<RecordedItem>> RecordAsync(
+        IReadOnlyList<IngestRecord> batch,
+        Func<IngestRecord, OccurrenceStatus?, PlannedDisposal> plan,
+        TimeSpan retryFailedAfter,
+        IReadOnlyList<DisposalDone> completed,
+        CancellationToken ct);
+
     /// <summary>Paths whose last read failed transiently and whose back-off has not yet expired.</summary>
     Task<HashSet<string>> LoadBackedOffPathsAsync(string source, CancellationToken ct);
 

@@ -321,20 +321,20 @@ internal sealed partial class SqliteCatalog
         WHERE (b.band = 0 AND b.value = $b0) OR (b.band = 1 AND b.value = $b1) OR (b.band = 2 AND b.value = $b2) OR (b.band = 3 AND b.value = $b3)
         """;
 
-    /// <summary>Runs a prepared band query: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
-    private List<(long Id, ulong SimHash, int Distance)> BandCandidates(SqliteCommand cmd, ulong simhash, long exclude)
+    /// <summary>Runs the prepared band query: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
+    private List<(long Id, ulong SimHash, int Distance)> BandCandidates(RawStatement query, ulong simhash, long exclude)
     {
+        query.Start();
         for (var band = 0; band < 4; band++)
         {
-            cmd.Parameters[band].Value = (long)((simhash >> (16 * band)) & 0xFFFF);
+            query.Bind(band + 1, (long)((simhash >> (16 * band)) & 0xFFFF));
         }
 
         var found = new List<(long, ulong, int)>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        while (query.Step())
         {
-            var id = r.GetInt64(0);
-            var other = (ulong)r.GetInt64(1);
+            var id = query.Int64(0);
+            var other = (ulong)query.Int64(1);
             var distance = Fingerprint.Distance(simhash, other);
             if (id != exclude && distance <= _nearDuplicateDistance)
             {
@@ -342,53 +342,33 @@ internal sealed partial class SqliteCatalog
             }
         }
 
+        query.Start();
         return found;
     }
 
     /// <summary>Writes stored text and fingerprints inside the record transaction, flagging near-duplicates.</summary>
-    private sealed class SearchWriter : IDisposable
+    private readonly struct SearchWriter(SqliteCatalog catalog, SqliteCatalog.WriteStatements s)
     {
-        private readonly SqliteCatalog _catalog;
-        private readonly SqliteCommand _text;
-        private readonly SqliteCommand _fingerprint;
-        private readonly SqliteCommand _band;
-        private readonly SqliteCommand _candidates;
-
-        public SearchWriter(SqliteCatalog catalog, SqliteTransaction tx)
-        {
-            _candidates = Command(tx, BandCandidatesSql, "$b0", "$b1", "$b2", "$b3");
-            _catalog = catalog;
-            _text = Command(tx, "INSERT OR REPLACE INTO document_text (document_id, text, truncated) VALUES ($id, $text, $truncated)", "$id", "$text", "$truncated");
-            _fingerprint = Command(tx, """
-                INSERT OR REPLACE INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
-                VALUES ($id, $simhash, $minhash, $near, $distance)
-                """, "$id", "$simhash", "$minhash", "$near", "$distance");
-            _band = Command(tx,
-                "INSERT OR IGNORE INTO simhash_band (band, value, document_id) VALUES (0, $v0, $id), (1, $v1, $id), (2, $v2, $id), (3, $v3, $id)",
-                "$v0", "$v1", "$v2", "$v3", "$id");
-        }
-
         public void Add(long documentId, SearchPayload payload)
         {
-            Set(_text, documentId, payload.CompressedText, payload.Truncated ? 1 : 0);
-            _text.ExecuteNonQuery();
+            s.InsertText.Start().Bind(1, documentId).Bind(2, payload.CompressedText).Bind(3, payload.Truncated ? 1L : 0L).Execute();
 
             var simhash = payload.Fingerprint.SimHash;
-            var nearest = _catalog.BandCandidates(_candidates, simhash, documentId)
+            var nearest = catalog.BandCandidates(s.BandCandidates, simhash, documentId)
                 .OrderBy(c => c.Distance).ThenBy(c => c.Id).Cast<(long Id, ulong SimHash, int Distance)?>().FirstOrDefault();
-            Set(_fingerprint, documentId, (long)simhash, payload.Fingerprint.MinHashBytes(),
-                nearest is { } n ? n.Id : DBNull.Value, nearest is { } m ? m.Distance : DBNull.Value);
-            _fingerprint.ExecuteNonQuery();
-            Set(_band, (long)(simhash & 0xFFFF), (long)((simhash >> 16) & 0xFFFF), (long)((simhash >> 32) & 0xFFFF), (long)(simhash >> 48), documentId);
-            _band.ExecuteNonQuery();
-        }
+            var fingerprint = s.InsertFingerprint.Start().Bind(1, documentId).Bind(2, (long)simhash).Bind(3, payload.Fingerprint.MinHashBytes());
+            if (nearest is { } n)
+            {
+                fingerprint.Bind(4, n.Id).Bind(5, (long)n.Distance);
+            }
+            else
+            {
+                fingerprint.BindNull(4).BindNull(5);
+            }
 
-        public void Dispose()
-        {
-            _text.Dispose();
-            _fingerprint.Dispose();
-            _band.Dispose();
-            _candidates.Dispose();
+            fingerprint.Execute();
+            s.InsertBands.Start().Bind(1, (long)(simhash & 0xFFFF)).Bind(2, (long)((simhash >> 16) & 0xFFFF)).Bind(3, (long)((simhash >> 32) & 0xFFFF))
+                .Bind(4, (long)(simhash >> 48)).Bind(5, documentId).Execute();
         }
     }
 }

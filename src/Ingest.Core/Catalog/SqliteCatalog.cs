@@ -74,7 +74,19 @@ internal sealed partial class SqliteCatalog : ICatalog
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    private bool _disposed;
+
+    /// <summary>Under the gate, so a write in progress finishes before its statements are finalized.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _writes?.Dispose();
+            _writes = null;
+            _connection.Dispose();
+        }
+    }
 
     private static void Execute(SqliteConnection connection, string sql)
     {
@@ -110,6 +122,13 @@ internal sealed partial class SqliteCatalog : ICatalog
         IReadOnlyList<IngestRecord> batch,
         Func<IngestRecord, OccurrenceStatus?, PlannedDisposal> plan,
         TimeSpan retryFailedAfter,
+        CancellationToken ct) => RecordAsync(batch, plan, retryFailedAfter, [], ct);
+
+    public Task<IReadOnlyList<RecordedItem>> RecordAsync(
+        IReadOnlyList<IngestRecord> batch,
+        Func<IngestRecord, OccurrenceStatus?, PlannedDisposal> plan,
+        TimeSpan retryFailedAfter,
+        IReadOnlyList<DisposalDone> completed,
         CancellationToken ct)
     {
         var retryTicks = retryFailedAfter.Ticks;
@@ -118,80 +137,72 @@ internal sealed partial class SqliteCatalog : ICatalog
             ct.ThrowIfCancellationRequested();
             var now = _time.GetUtcNow().UtcTicks;
             var results = new List<RecordedItem>(batch.Count);
+            var s = Writes();
             using var tx = _connection.BeginTransaction();
+            CompleteDisposals(s, completed);
+            var search = new SearchWriter(this, s);
 
-            using var insertDoc = Command(tx, """
-                INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen,
-                                      language, newline, non_blank_line_count, char_count, cjk_count, word_count, outline)
-                VALUES ($sha, $size, $enc, $bom, $conf, $title, $lines, $tsha, $now, $lang, $nl, $nonblank, $chars, $cjk, $words, $outline)
-                ON CONFLICT (sha256) DO NOTHING RETURNING id
-                """, "$sha", "$size", "$enc", "$bom", "$conf", "$title", "$lines", "$tsha", "$now",
-                "$lang", "$nl", "$nonblank", "$chars", "$cjk", "$words", "$outline");
-            using var findDoc = Command(tx, "SELECT id FROM document WHERE sha256 = $sha", "$sha");
-            using var insertOcc = Command(tx, """
-                INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
-                VALUES ($doc, $source, $path, $size, $lw, $status, $now, $disp, $dest, $pending) RETURNING id
-                """, "$doc", "$source", "$path", "$size", "$lw", "$status", "$now", "$disp", "$dest", "$pending");
-            // A transient failure is recorded once; each further attempt doubles the wait before the next one.
-            using var insertFail = Command(tx, """
-                INSERT INTO failure (source, path, size_bytes, last_write, reason, kind, failed, disposition, destination, pending, next_attempt)
-                VALUES ($source, $path, $size, $lw, $reason, $kind, $now, $disp, $dest, $pending, $now + $retry)
-                ON CONFLICT (source, path, reason) WHERE kind = 'transient' AND resolved = 0
-                DO UPDATE SET attempts = attempts + 1, next_attempt = $now + $retry * (1 << min(attempts, 6))
-                RETURNING id, attempts
-                """, "$source", "$path", "$size", "$lw", "$reason", "$kind", "$now", "$disp", "$dest", "$pending", "$retry");
-            using var search = new SearchWriter(this, tx);
             // Most catalogs have no open transient failure: then no occurrence needs to resolve one.
-            var openTransients = HasOpenTransientFailures(tx);
-            using var resolveTransient = Command(tx,
-                "UPDATE failure SET resolved = 1 WHERE source = $source AND path = $path AND kind = 'transient' AND resolved = 0",
-                "$source", "$path");
+            var openTransients = s.HasOpenTransients.Start().Step() && s.HasOpenTransients.Int64(0) != 0;
+            s.HasOpenTransients.Start();
 
             foreach (var r in batch)
             {
                 if (r.Facts is { } f)
                 {
-                    Set(insertDoc, [f.Sha256, f.SizeBytes, f.Encoding, f.HasBom ? 1 : 0, f.Confidence, (object?)f.Title ?? DBNull.Value, f.LineCount, f.TextSha256, now,
-                        .. DetailValues(f.Details)]);
-                    var newId = insertDoc.ExecuteScalar();
+                    var insert = s.InsertDocument.Start()
+                        .Bind(1, f.Sha256).Bind(2, f.SizeBytes).Bind(3, f.Encoding).Bind(4, f.HasBom ? 1L : 0L).Bind(5, f.Confidence)
+                        .Bind(6, f.Title).Bind(7, f.LineCount).Bind(8, f.TextSha256).Bind(9, now);
+                    BindDetails(insert, 10, f.Details);
                     long docId;
                     OccurrenceStatus status;
-                    if (newId is long id)
+                    if (insert.Step())
                     {
-                        docId = id;
+                        docId = insert.Int64(0);
                         status = OccurrenceStatus.New;
                     }
                     else
                     {
-                        Set(findDoc, f.Sha256);
-                        docId = (long)findDoc.ExecuteScalar()!;
+                        var find = s.FindDocument.Start().Bind(1, f.Sha256);
+                        if (!find.Step())
+                        {
+                            throw new CatalogException($"Document {f.Sha256} was neither inserted nor found.");
+                        }
+
+                        docId = find.Int64(0);
+                        find.Start();
                         status = OccurrenceStatus.Duplicate;
                     }
 
+                    insert.Start();
                     if (status == OccurrenceStatus.New && f.Search is { } payload)
                     {
                         search.Add(docId, payload);
                     }
 
                     var disposal = plan(r, status);
-                    Set(insertOcc, docId, r.Source, r.Path, r.Size, r.LastWriteUtc.Ticks, status == OccurrenceStatus.New ? "new" : "duplicate", now,
-                        DispositionText(disposal.Disposition), (object?)disposal.Destination ?? DBNull.Value, disposal.Disposition == Disposition.Keep ? 0 : 1);
-                    results.Add(new RecordedItem(r, (long)insertOcc.ExecuteScalar()!, false, status, disposal, false, docId));
+                    var occ = s.InsertOccurrence.Start()
+                        .Bind(1, docId).Bind(2, r.Source).Bind(3, r.Path).Bind(4, r.Size).Bind(5, r.LastWriteUtc.Ticks)
+                        .Bind(6, status == OccurrenceStatus.New ? "new" : "duplicate").Bind(7, now).Bind(8, DispositionText(disposal.Disposition))
+                        .Bind(9, disposal.Destination).Bind(10, disposal.Disposition == Disposition.Keep ? 0L : 1L);
+                    occ.Step();
+                    results.Add(new RecordedItem(r, occ.Int64(0), false, status, disposal, false, docId));
+                    occ.Start();
                     if (openTransients)
                     {
-                        Set(resolveTransient, r.Source, r.Path);
-                        resolveTransient.ExecuteNonQuery();
+                        s.ResolveTransient.Start().Bind(1, r.Source).Bind(2, r.Path).Execute();
                     }
                 }
                 else
                 {
                     var disposal = plan(r, null);
-                    Set(insertFail, r.Source, r.Path, r.Size, r.LastWriteUtc.Ticks, r.Reason ?? "unknown", KindText(r.Kind, r.Reason), now,
-                        DispositionText(disposal.Disposition), (object?)disposal.Destination ?? DBNull.Value, disposal.Disposition == Disposition.Keep ? 0 : 1,
-                        retryTicks);
-                    using var reader = insertFail.ExecuteReader();
-                    reader.Read();
-                    results.Add(new RecordedItem(r, reader.GetInt64(0), true, null, disposal, reader.GetInt64(1) > 1));
+                    var fail = s.InsertFailure.Start()
+                        .Bind(1, r.Source).Bind(2, r.Path).Bind(3, r.Size).Bind(4, r.LastWriteUtc.Ticks).Bind(5, r.Reason ?? "unknown")
+                        .Bind(6, KindText(r.Kind, r.Reason)).Bind(7, now).Bind(8, DispositionText(disposal.Disposition)).Bind(9, disposal.Destination)
+                        .Bind(10, disposal.Disposition == Disposition.Keep ? 0L : 1L).Bind(11, retryTicks);
+                    fail.Step();
+                    results.Add(new RecordedItem(r, fail.Int64(0), true, null, disposal, fail.Int64(1) > 1));
+                    fail.Start();
                 }
             }
 
@@ -219,14 +230,6 @@ internal sealed partial class SqliteCatalog : ICatalog
         }
     }
 
-    private static bool HasOpenTransientFailures(SqliteTransaction tx)
-    {
-        using var cmd = tx.Connection!.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM failure WHERE kind = 'transient' AND resolved = 0)";
-        return (long)cmd.ExecuteScalar()! != 0;
-    }
-
     public Task CompleteDisposalsAsync(IReadOnlyList<DisposalDone> done, CancellationToken ct)
     {
         if (done.Count == 0)
@@ -236,16 +239,9 @@ internal sealed partial class SqliteCatalog : ICatalog
 
         lock (_gate)
         {
+            var s = Writes();
             using var tx = _connection.BeginTransaction();
-            using var occ = Command(tx, "UPDATE occurrence SET pending = 0, destination = $dest WHERE id = $id", "$dest", "$id");
-            using var fail = Command(tx, "UPDATE failure SET pending = 0, destination = $dest WHERE id = $id", "$dest", "$id");
-            foreach (var d in done)
-            {
-                var cmd = d.IsFailure ? fail : occ;
-                Set(cmd, (object?)d.Destination ?? DBNull.Value, d.Id);
-                cmd.ExecuteNonQuery();
-            }
-
+            CompleteDisposals(s, done);
             tx.Commit();
         }
 
@@ -343,6 +339,23 @@ internal sealed partial class SqliteCatalog : ICatalog
             tx.Commit();
             return Task.FromResult(changed > 0);
         }
+    }
+
+    /// <summary>Binds the v2 columns from <paramref name="at"/> on, in <see cref="DetailValues"/> order.</summary>
+    private static void BindDetails(RawStatement statement, int at, TextDetails? d)
+    {
+        if (d is null)
+        {
+            for (var i = 0; i < 7; i++)
+            {
+                statement.BindNull(at + i);
+            }
+
+            return;
+        }
+
+        statement.Bind(at, d.Language).Bind(at + 1, d.Newline).Bind(at + 2, d.NonBlankLineCount).Bind(at + 3, d.CharCount)
+            .Bind(at + 4, d.CjkCount).Bind(at + 5, d.WordCount).Bind(at + 6, OutlineCodec.Encode(d.Outline));
     }
 
     /// <summary>The v2 columns, in insert order: language, newline, non-blank lines, chars, CJK, words, outline.</summary>

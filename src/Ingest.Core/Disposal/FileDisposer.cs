@@ -51,18 +51,25 @@ internal static class FileDisposer
     }
 
     private static bool IsTaken(string path, ISet<string>? reserved) =>
-        (reserved?.Contains(path) ?? false) || Path.Exists(path) || new FileInfo(path).LinkTarget is not null;
+        (reserved?.Contains(path) ?? false) || NativeFileSystem.EntryExists(path);
 
     /// <summary>
     /// Moves <paramref name="source"/> to <paramref name="planned"/> or, when that name was taken meanwhile,
     /// to the next free name. Returns where the file went.
     /// </summary>
     /// <param name="sync">Collects the directories to flush (Durability Full); null skips flushing (Normal).</param>
-    public static string Move(string source, string planned, string root, DirectorySync? sync = null)
+    /// <param name="folders">Destination folders already created and checked in this batch; null checks every time.</param>
+    public static string Move(string source, string planned, string root, DirectorySync? sync = null, DestinationFolders? folders = null)
     {
         var directory = Path.GetDirectoryName(planned)!;
-        CreateDirectoryWithoutLinks(root, directory);
+        if (folders is null || !folders.IsReady(directory))
+        {
+            CreateDirectoryWithoutLinks(root, directory);
+            folders?.MarkReady(directory);
+        }
+
         var destination = planned;
+        var recreated = false;
         for (var attempt = 0; attempt < 10_000; attempt++)
         {
             if (!NativeFileSystem.IsPosix)
@@ -95,6 +102,16 @@ internal static class FileDisposer
             {
                 CopyAcrossFileSystems(source, destination, sync);
                 return destination;
+            }
+
+            if (errno == NativeFileSystem.ENOENT && folders is not null && !recreated && File.Exists(source))
+            {
+                // The folder checked earlier in the batch went away meanwhile: create and check it again, once.
+                recreated = true;
+                folders.Forget(directory);
+                CreateDirectoryWithoutLinks(root, directory);
+                folders.MarkReady(directory);
+                continue;
             }
 
             if (!File.Exists(source))
@@ -219,6 +236,21 @@ internal static class FileDisposer
             }
         }
     }
+}
+
+/// <summary>
+/// Destination folders created and checked for links once per batch: without it every move repeated a
+/// <c>mkdir</c>, a <c>stat</c>, a <c>readlink</c> and an <c>lstat</c> per folder level for the same few folders.
+/// </summary>
+internal sealed class DestinationFolders
+{
+    private readonly HashSet<string> _ready = new(StringComparer.Ordinal);
+
+    public bool IsReady(string directory) => _ready.Contains(directory);
+
+    public void MarkReady(string directory) => _ready.Add(directory);
+
+    public void Forget(string directory) => _ready.Remove(directory);
 }
 
 /// <summary>

@@ -24,6 +24,9 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
 
     private const int MaxBatch = 256;
 
+    /// <summary>How long a batch that is not full waits for more files: bounds the delay of a record, not its size.</summary>
+    private static readonly TimeSpan MaxBatchDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The instance lock file in each drop folder; never ingested.</summary>
     public const string LockFileName = ".ingest.lock";
 
@@ -253,21 +256,56 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         var reserved = new HashSet<string>(StringComparer.Ordinal);
         var toIndex = new List<(long, byte[])>();
 
+        // The previous batch's disposals are marked done in the next batch's record transaction: one commit per batch
+        // instead of two. A crash before that commit leaves them pending, and reconcile finishes them as after any
+        // crash between a move and its bookkeeping; the last batch's are committed on their own below.
+        IReadOnlyList<DisposalDone> completed = [];
+
         // The writer drains everything analysed even when cancelled: a committed batch is always disposed.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        Task<bool>? waiting = null;
+        while (await (waiting ?? reader.WaitToReadAsync(CancellationToken.None).AsTask()))
         {
+            waiting = null;
             long textBytes = 0;
-            while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
+            Task? deadline = null;
+            while (true)
             {
-                textBytes += analysis.Facts?.Search?.TextUtf8?.Length ?? 0;
-                if (analysis.Kind == AnalysisKind.Skipped)
+                while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
                 {
-                    summary.Skipped++;
-                    Log.Skipped(logger, analysis.Candidate.RelativePath, analysis.Reason!);
-                    continue;
+                    textBytes += analysis.Facts?.Search?.TextUtf8?.Length ?? 0;
+                    if (analysis.Kind == AnalysisKind.Skipped)
+                    {
+                        summary.Skipped++;
+                        Log.Skipped(logger, analysis.Candidate.RelativePath, analysis.Reason!);
+                        continue;
+                    }
+
+                    batch.Add(IngestRecord.From(source.Name, analysis));
                 }
 
-                batch.Add(IngestRecord.From(source.Name, analysis));
+                if (batch.Count == 0 || batch.Count >= MaxBatch || textBytes >= MaxBatchTextBytes)
+                {
+                    break;
+                }
+
+                // A writer faster than the readers would otherwise commit a few files at a time: a commit (a WAL flush,
+                // and rewriting every index page the batch touched) per handful of files. Wait a little for a fuller batch.
+                waiting = reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                if (!waiting.IsCompleted)
+                {
+                    deadline ??= Task.Delay(MaxBatchDelay, time, CancellationToken.None);
+                    if (await Task.WhenAny(waiting, deadline) != waiting)
+                    {
+                        break; // the pending wait carries over to the next batch
+                    }
+                }
+
+                var more = await waiting;
+                waiting = null;
+                if (!more)
+                {
+                    break; // every reader is done
+                }
             }
 
             if (batch.Count == 0)
@@ -276,8 +314,9 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             }
 
             reserved.Clear();
-            var recorded = await catalog.RecordAsync(batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, CancellationToken.None);
-            await DisposeAsync(source, catalog, recorded, summary);
+            var recorded = await catalog.RecordAsync(
+                batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, completed, CancellationToken.None);
+            completed = DisposeBatch(source, recorded, summary);
             if (_search.Enabled)
             {
                 // After the commit and outside it: the record never waits for the index, and a scan returns searchable.
@@ -297,6 +336,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             progress?.Report(summary);
         }
 
+        await catalog.CompleteDisposalsAsync(completed, CancellationToken.None);
         ct.ThrowIfCancellationRequested();
     }
 
@@ -314,9 +354,11 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             : new PlannedDisposal(disposition, null);
     }
 
-    private async Task DisposeAsync(IngestSource source, ICatalog catalog, IReadOnlyList<RecordedItem> recorded, ScanSummary summary)
+    /// <summary>Moves or deletes a committed batch's files; returns the disposals to mark done (flushed first with Durability Full).</summary>
+    private List<DisposalDone> DisposeBatch(IngestSource source, IReadOnlyList<RecordedItem> recorded, ScanSummary summary)
     {
         var sync = source.Durability == Durability.Full ? new DirectorySync() : null;
+        var folders = new DestinationFolders();
         var done = new List<DisposalDone>(recorded.Count);
         foreach (var item in recorded)
         {
@@ -339,7 +381,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                 if (item.Disposal.Disposition == Disposition.Move)
                 {
                     var root = item.IsFailure ? source.FailedFolder : item.Status == OccurrenceStatus.New ? source.ProcessedFolder : source.DuplicatesFolder;
-                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root, sync);
+                    destination = FileDisposer.Move(full, item.Disposal.Destination!, root, sync, folders);
                 }
                 else
                 {
@@ -357,7 +399,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         }
 
         sync?.FlushAll();
-        await catalog.CompleteDisposalsAsync(done, CancellationToken.None);
+        return done;
     }
 
     private void Count(RecordedItem item, ScanSummary summary)
@@ -398,6 +440,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
     private async Task<int> ReconcileAsync(IngestSource source, ICatalog catalog, HashSet<FileIdentity> inPlace, ScanSummary summary, CancellationToken ct)
     {
         var sync = source.Durability == Durability.Full ? new DirectorySync() : null;
+        var folders = new DestinationFolders();
         var pending = await catalog.GetPendingDisposalsAsync(source.Name, ct);
         var done = new List<DisposalDone>(pending.Count);
         foreach (var p in pending)
@@ -428,7 +471,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                     }
                     else
                     {
-                        destination = FileDisposer.Move(full, planned, root, sync);
+                        destination = FileDisposer.Move(full, planned, root, sync, folders);
                     }
 
                     Log.Reconciled(logger, p.Path, destination);

@@ -53,6 +53,52 @@ public sealed class SqliteCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task Record_WithTheLastBatchsCompletedDisposals_MarksThemDoneInTheSameCommit()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        static PlannedDisposal Move(IngestRecord r, OccurrenceStatus? s) => new(Disposition.Move, "/srv/processed/" + r.Path);
+        var first = await catalog.RecordAsync([Doc("a.txt", new string('1', 64))], Move, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        await catalog.RecordAsync([Doc("b.txt", new string('2', 64))], Move, TimeSpan.FromMinutes(1),
+            [new DisposalDone(first[0].Id, false, "/srv/processed/a (2).txt")], CancellationToken.None);
+
+        var pending = await catalog.GetPendingDisposalsAsync("default", CancellationToken.None);
+        Assert.Equal(["b.txt"], pending.Select(p => p.Path));
+        var a = Assert.Single((await catalog.FindDocumentAsync("111", CancellationToken.None)).Document!.Occurrences);
+        Assert.Equal(("/srv/processed/a (2).txt", false), (a.Destination, a.Pending));
+    }
+
+    [Fact]
+    public async Task Record_BatchThatFails_CommitsNothingOfItAndTheNextBatchStillCommits()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        static PlannedDisposal Move(IngestRecord r, OccurrenceStatus? s) => new(Disposition.Move, "/srv/processed/" + r.Path);
+        var first = await catalog.RecordAsync([Doc("a.txt", new string('1', 64))], Move, TimeSpan.FromMinutes(1), CancellationToken.None);
+        var broken = Doc("bad.txt", new string('3', 64)) with { Facts = Doc("x", new string('3', 64)).Facts! with { Encoding = null! } };
+
+        // encoding is NOT NULL: the statement fails in the middle of the batch, after a good record and a completion.
+        await Assert.ThrowsAsync<SqliteException>(() => catalog.RecordAsync([Doc("b.txt", new string('2', 64)), broken], Move, TimeSpan.FromMinutes(1),
+            [new DisposalDone(first[0].Id, false, "/srv/processed/a.txt")], CancellationToken.None));
+
+        Assert.Equal(1, (await catalog.GetStatsAsync(CancellationToken.None)).Documents);
+        Assert.Equal(["a.txt"], (await catalog.GetPendingDisposalsAsync("default", CancellationToken.None)).Select(p => p.Path));
+        var again = await catalog.RecordAsync([Doc("b.txt", new string('2', 64)), Doc("c.txt", new string('2', 64))], Keep, TimeSpan.FromMinutes(1),
+            [new DisposalDone(first[0].Id, false, "/srv/processed/a.txt")], CancellationToken.None);
+        Assert.Equal([OccurrenceStatus.New, OccurrenceStatus.Duplicate], again.Select(r => r.Status));
+        Assert.Empty(await catalog.GetPendingDisposalsAsync("default", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Record_AfterDispose_ThrowsInsteadOfUsingFinalizedStatements()
+    {
+        var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        await catalog.RecordAsync([Doc("a.txt", new string('1', 64))], Keep, TimeSpan.FromMinutes(1), CancellationToken.None);
+        catalog.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => catalog.RecordAsync([Doc("b.txt", new string('2', 64))], Keep, TimeSpan.FromMinutes(1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Find_AmbiguousPrefix_ReportsMoreThanOneMatch()
     {
         using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);

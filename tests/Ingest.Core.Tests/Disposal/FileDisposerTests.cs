@@ -53,6 +53,91 @@ public sealed class FileDisposerTests : IDisposable
     }
 
     [Fact]
+    public void PlanDestination_DanglingLinkHoldsTheName_GetsTheNextName()
+    {
+        var root = _temp.Combine("processed");
+        Directory.CreateDirectory(root);
+        File.CreateSymbolicLink(Path.Combine(root, "gone.txt"), _temp.Combine("nowhere.txt"));
+
+        Assert.Equal(Path.Combine(root, "gone (2).txt"), FileDisposer.PlanDestination(root, "gone.txt"));
+    }
+
+    [Fact]
+    public void Move_SeveralFilesIntoOneNewFolderInABatch_CreatesAndChecksTheFolderOnce()
+    {
+        var root = _temp.Combine("processed");
+        var folders = new DestinationFolders();
+        var first = _temp.Write("drop/sub/deeper/a.txt", [1]);
+        var second = _temp.Write("drop/sub/deeper/b.txt", [2]);
+        var directory = Path.Combine(root, "sub", "deeper");
+
+        FileDisposer.Move(first, FileDisposer.PlanDestination(root, "sub/deeper/a.txt"), root, null, folders);
+        Assert.True(folders.IsReady(directory));
+        var went = FileDisposer.Move(second, FileDisposer.PlanDestination(root, "sub/deeper/b.txt"), root, null, folders);
+
+        Assert.Equal(Path.Combine(directory, "b.txt"), went);
+        Assert.Equal(new byte[] { 1 }, File.ReadAllBytes(Path.Combine(directory, "a.txt")));
+        Assert.Equal(new byte[] { 2 }, File.ReadAllBytes(went));
+    }
+
+    [Fact]
+    public void Move_NameTakenInAFolderCheckedEarlierInTheBatch_NeverOverwrites()
+    {
+        var root = _temp.Combine("processed");
+        var folders = new DestinationFolders();
+        var reserved = new HashSet<string>();
+        var first = _temp.Write("drop/x/r.txt", [1]);
+        var second = _temp.Write("drop/y/r.txt", [2]);
+        _temp.Write("processed/r.txt", [7]);
+
+        // Both planned into one folder under one name: the existing file and the reserved set give (2) and (3).
+        var plannedFirst = FileDisposer.PlanDestination(root, "r.txt", reserved);
+        var plannedSecond = FileDisposer.PlanDestination(root, "r.txt", reserved);
+        Assert.Equal([Path.Combine(root, "r (2).txt"), Path.Combine(root, "r (3).txt")], new[] { plannedFirst, plannedSecond });
+        Assert.Equal(plannedFirst, FileDisposer.Move(first, plannedFirst, root, null, folders));
+        _temp.Write("processed/r (3).txt", [8]); // taken after planning, in a folder the batch already checked
+
+        var wentSecond = FileDisposer.Move(second, plannedSecond, root, null, folders);
+
+        Assert.NotEqual(plannedSecond, wentSecond);
+        Assert.Equal(root, Path.GetDirectoryName(wentSecond));
+        Assert.Equal(new byte[] { 7 }, File.ReadAllBytes(Path.Combine(root, "r.txt")));
+        Assert.Equal(new byte[] { 8 }, File.ReadAllBytes(plannedSecond));
+        Assert.Equal(new byte[] { 2 }, File.ReadAllBytes(wentSecond));
+        Assert.False(File.Exists(second));
+    }
+
+    [Fact]
+    public void Move_FolderRemovedAfterItWasCheckedInTheBatch_IsCreatedAgain()
+    {
+        var root = _temp.Combine("processed");
+        var folders = new DestinationFolders();
+        var first = _temp.Write("drop/sub/a.txt", [1]);
+        var second = _temp.Write("drop/sub/b.txt", [2]);
+        FileDisposer.Move(first, FileDisposer.PlanDestination(root, "sub/a.txt"), root, null, folders);
+        Directory.Delete(Path.Combine(root, "sub"), recursive: true);
+
+        var went = FileDisposer.Move(second, Path.Combine(root, "sub", "b.txt"), root, null, folders);
+
+        Assert.Equal(new byte[] { 2 }, File.ReadAllBytes(went));
+        Assert.False(File.Exists(second));
+    }
+
+    [Fact]
+    public void Move_FolderThatIsASymbolicLink_IsRefusedEvenWithTheBatchCache()
+    {
+        var root = _temp.Combine("processed");
+        Directory.CreateDirectory(root);
+        Directory.CreateDirectory(_temp.Combine("elsewhere"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "sub"), _temp.Combine("elsewhere"));
+        var source = _temp.Write("drop/sub/a.txt", [1]);
+
+        Assert.Throws<IOException>(() => FileDisposer.Move(source, Path.Combine(root, "sub", "a.txt"), root, null, new DestinationFolders()));
+        Assert.True(File.Exists(source));
+        Assert.Empty(Directory.GetFiles(_temp.Combine("elsewhere")));
+    }
+
+    [Fact]
     public void Move_AcrossFileSystems_CopiesVerifiesThenDeletesAndLeavesNoPartialFile()
     {
         // /dev/shm is a tmpfs on Linux: a different file system from the temp folder, so link() reports EXDEV.

@@ -160,6 +160,99 @@ public sealed class ScanPipelineTests : PipelineHarness
     }
 
     [Fact]
+    public async Task Scan_MoreFilesThanOneBatch_LeavesNothingPendingAndRecordsWhereEachFileWent()
+    {
+        // Over two batches of 256 in a few sub-folders: each batch's disposals are marked done by the next batch's
+        // commit, and the last batch's on their own.
+        Temp.Write("processed/s1/f1.txt", [7]); // a taken name in a folder many files of the scan go to
+        for (var i = 0; i < 600; i++)
+        {
+            Temp.Write($"drop/s{i % 3}/f{i}.txt", Encode.Utf8($"{Texts.Chinese}{i}\n"), Old);
+        }
+
+        var summary = await Scan();
+
+        Assert.Equal((600, 0, 0), (summary.New, summary.DisposalErrors, summary.Failed));
+        Assert.Empty(await Catalog.GetPendingDisposalsAsync(Source().Name, CancellationToken.None));
+        var occurrences = (await Catalog.ListDocumentsAsync(null, CancellationToken.None)).SelectMany(d => d.Occurrences).ToList();
+        Assert.Equal(600, occurrences.Count);
+        Assert.All(occurrences, o => Assert.True(File.Exists(o.Destination), o.Path));
+        Assert.Equal(600, occurrences.Select(o => o.Destination).Distinct().Count());
+        Assert.Equal(new byte[] { 7 }, File.ReadAllBytes(Temp.Combine("processed", "s1", "f1.txt")));
+        Assert.Equal(Encode.Utf8($"{Texts.Chinese}1\n"), File.ReadAllBytes(Temp.Combine("processed", "s1", "f1 (2).txt")));
+        Assert.Empty(Directory.GetFiles(Temp.Combine("drop"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Scan_WriterFasterThanTheReaders_StillCommitsFullBatches()
+    {
+        // With timers that never fire, a batch commits only when full or when every reader is done: whatever the
+        // relative speed of readers and writer, 600 files give batches of 256, 256 and 88.
+        for (var i = 0; i < 600; i++)
+        {
+            Temp.Write($"drop/f{i}.txt", Encode.Utf8($"{Texts.English}{i}\n"), Old);
+        }
+
+        var pipeline = new ScanPipeline(new FrozenTimers(Time), NullLogger<ScanPipeline>.Instance);
+        var committed = new List<int>();
+        await pipeline.RunAsync(Source(), Catalog, 2, CancellationToken.None, new Recorder(s => committed.Add(s.New)));
+
+        Assert.Equal([0, 256, 512, 600], committed.Distinct());
+    }
+
+    private sealed class Recorder(Action<ScanSummary> report) : IProgress<ScanSummary>
+    {
+        public void Report(ScanSummary value) => report(value);
+    }
+
+    /// <summary>The test clock, with timers that never fire.</summary>
+    private sealed class FrozenTimers(TimeProvider clock) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override long TimestampFrequency => clock.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new NeverTimer();
+
+        private sealed class NeverTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Scan_AfterACrashBetweenMoveAndItsBookkeeping_MarksTheMoveDoneWithoutASecondOccurrence()
+    {
+        // The moves of a batch are marked done by the next batch's commit: a crash before it leaves them pending.
+        var bytes = Encode.Utf8(Texts.Chinese);
+        var path = Temp.Write("drop/moved.txt", bytes, Old);
+        var info = new FileInfo(path);
+        var source = Source();
+        var planned = Path.Combine(source.ProcessedFolder, "moved.txt");
+        var record = new IngestRecord(source.Name, "moved.txt", info.Length, info.LastWriteTimeUtc,
+            FileAnalyzer.Analyze(new ScanCandidate(path, "moved.txt", info.Length, info.LastWriteTimeUtc, false), null, CancellationToken.None).Facts,
+            null, AnalysisKind.Document);
+        await Catalog.RecordAsync([record], (_, _) => new PlannedDisposal(Disposition.Move, planned), TimeSpan.FromMinutes(1), CancellationToken.None);
+        Directory.CreateDirectory(source.ProcessedFolder);
+        File.Move(path, planned);
+
+        var summary = await Scan(source);
+
+        Assert.Equal((0, 0, 1), (summary.New, summary.Duplicates, summary.Reconciled));
+        Assert.Equal(bytes, File.ReadAllBytes(planned));
+        var occurrence = Assert.Single(Assert.Single(await Catalog.ListDocumentsAsync(null, CancellationToken.None)).Occurrences);
+        Assert.Equal((planned, false), (occurrence.Destination, occurrence.Pending));
+    }
+
+    [Fact]
     public async Task Scan_NameTakenInProcessed_GetsASuffixAndOverwritesNothing()
     {
         Temp.Write("processed/r.txt", [1, 2, 3]);

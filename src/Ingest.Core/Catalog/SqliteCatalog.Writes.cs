@@ -1,0 +1,103 @@
+namespace Ingest.Catalog;
+
+/// <summary>The statements of the record and disposal path, prepared once per connection instead of once per batch.</summary>
+internal sealed partial class SqliteCatalog
+{
+    private WriteStatements? _writes;
+
+    /// <summary>Prepared on first use (read-only commands never need them); call under <see cref="_gate"/>.</summary>
+    private WriteStatements Writes()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _writes ??= new WriteStatements(this);
+    }
+
+    private sealed class WriteStatements : IDisposable
+    {
+        private readonly List<RawStatement> _all = [];
+
+        public WriteStatements(SqliteCatalog catalog)
+        {
+            try
+            {
+                InsertDocument = Prepare(catalog, """
+                    INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen,
+                                          language, newline, non_blank_line_count, char_count, cjk_count, word_count, outline)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                    ON CONFLICT (sha256) DO NOTHING RETURNING id
+                    """);
+                FindDocument = Prepare(catalog, "SELECT id FROM document WHERE sha256 = ?1");
+                InsertOccurrence = Prepare(catalog, """
+                    INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id
+                    """);
+                // A transient failure is recorded once; each further attempt doubles the wait before the next one.
+                InsertFailure = Prepare(catalog, """
+                    INSERT INTO failure (source, path, size_bytes, last_write, reason, kind, failed, disposition, destination, pending, next_attempt)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?7 + ?11)
+                    ON CONFLICT (source, path, reason) WHERE kind = 'transient' AND resolved = 0
+                    DO UPDATE SET attempts = attempts + 1, next_attempt = ?7 + ?11 * (1 << min(attempts, 6))
+                    RETURNING id, attempts
+                    """);
+                HasOpenTransients = Prepare(catalog, "SELECT EXISTS (SELECT 1 FROM failure WHERE kind = 'transient' AND resolved = 0)");
+                ResolveTransient = Prepare(catalog,
+                    "UPDATE failure SET resolved = 1 WHERE source = ?1 AND path = ?2 AND kind = 'transient' AND resolved = 0");
+                CompleteOccurrence = Prepare(catalog, "UPDATE occurrence SET pending = 0, destination = ?2 WHERE id = ?1");
+                CompleteFailure = Prepare(catalog, "UPDATE failure SET pending = 0, destination = ?2 WHERE id = ?1");
+                InsertText = Prepare(catalog, "INSERT OR REPLACE INTO document_text (document_id, text, truncated) VALUES (?1, ?2, ?3)");
+                InsertFingerprint = Prepare(catalog, """
+                    INSERT OR REPLACE INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
+                    VALUES (?1, ?2, ?3, ?4, ?5)
+                    """);
+                InsertBands = Prepare(catalog,
+                    "INSERT OR IGNORE INTO simhash_band (band, value, document_id) VALUES (0, ?1, ?5), (1, ?2, ?5), (2, ?3, ?5), (3, ?4, ?5)");
+                // Its $b0..$b3 are parameters 1..4: SQLite numbers named parameters in order of first appearance.
+                BandCandidates = Prepare(catalog, BandCandidatesSql);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public RawStatement InsertDocument { get; }
+        public RawStatement FindDocument { get; }
+        public RawStatement InsertOccurrence { get; }
+        public RawStatement InsertFailure { get; }
+        public RawStatement HasOpenTransients { get; }
+        public RawStatement ResolveTransient { get; }
+        public RawStatement CompleteOccurrence { get; }
+        public RawStatement CompleteFailure { get; }
+        public RawStatement InsertText { get; }
+        public RawStatement InsertFingerprint { get; }
+        public RawStatement InsertBands { get; }
+        public RawStatement BandCandidates { get; }
+
+        public void Dispose()
+        {
+            foreach (var s in _all)
+            {
+                s.Dispose();
+            }
+
+            _all.Clear();
+        }
+
+        private RawStatement Prepare(SqliteCatalog catalog, string sql)
+        {
+            var s = new RawStatement(catalog._connection, sql);
+            _all.Add(s);
+            return s;
+        }
+    }
+
+    /// <summary>Marks disposals done inside the caller's transaction.</summary>
+    private static void CompleteDisposals(WriteStatements s, IReadOnlyList<DisposalDone> done)
+    {
+        foreach (var d in done)
+        {
+            (d.IsFailure ? s.CompleteFailure : s.CompleteOccurrence).Start().Bind(1, d.Id).Bind(2, d.Destination).Execute();
+        }
+    }
+}
