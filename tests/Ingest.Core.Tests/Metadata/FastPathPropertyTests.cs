@@ -200,7 +200,8 @@ public sealed class FastPathPropertyTests
                   from late in Gen.Elements("", "", "\r\n", "\r", "e\u0301", "か\u3099", "\u212B")
                   from lateAt in Gen.Choose(0, 1000)
                   select (text, repeat, late, lateAt);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(gen.ToArbitrary(), t =>
+
+        void CheckFile((string text, int repeat, string late, int lateAt) t)
         {
             var builder = new StringBuilder();
             while (builder.Length < t.text.Length * t.repeat)
@@ -241,7 +242,14 @@ public sealed class FastPathPropertyTests
             Assert.Equal(truncated, facts.Search.Truncated);
             Assert.Equal(fingerprint.SimHash, facts.Search.Fingerprint.SimHash);
             Assert.Equal(fingerprint.MinHash, facts.Search.Fingerprint.MinHash);
-        }));
+        }
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(gen.ToArbitrary(), CheckFile));
+
+        // Random sizes may all be small: three files past the parallel-hash threshold are always checked too.
+        CheckFile(("中文，建设。\n", 60_000, "", 0));
+        CheckFile(("图书馆 library’s 一、总体\n", 40_000, "\r\n", 900));
+        CheckFile(("かな한국어“引号”\n", 50_000, "e\u0301", 500));
         Assert.True(large >= 3, $"only {large} files took the parallel path");
     }
 }
