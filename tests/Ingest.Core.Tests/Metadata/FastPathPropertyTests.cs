@@ -210,7 +210,7 @@ public sealed class FastPathPropertyTests
             }
 
             var at = (int)((long)builder.Length * t.lateAt / 1000);
-            if (at > 0 && char.IsLowSurrogate(builder[at]))
+            if (at > 0 && at < builder.Length && char.IsLowSurrogate(builder[at]))
             {
                 at--;
             }
