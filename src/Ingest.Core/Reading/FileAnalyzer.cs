@@ -168,6 +168,10 @@ internal sealed class FileAnalyzer
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var sideJob = candidate.Size > ParallelHashThreshold ? new SideJob() : null;
 
+        // The side job hashes and reads while this thread decodes; it decodes its part of the next chunk only once this
+        // thread is done with the decoder (decoderFree), so neither waits for the other in turn. Disposed after the join.
+        using var decoderFree = sideJob is not null ? new ManualResetEventSlim(false) : null;
+
         // A large file's search capture fills long before the end: compress and fingerprint it meanwhile.
         using var compressJob = sideJob is not null && captureBytes > 0 ? new SideJob() : null;
         byte[]? capturedText = null;
@@ -216,6 +220,34 @@ internal sealed class FileAnalyzer
             {
                 ct.ThrowIfCancellationRequested();
                 var final = length < buffer.Length;
+                decoderFree?.Reset();
+                if (sideJob is not null)
+                {
+                    // On another core: hash this chunk, read the next one into the spare buffers and decode its first half.
+                    // This thread touches neither the hash, the stream nor the spare buffers until the join, nor the
+                    // decoder once it has set decoderFree.
+                    spare ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                    spareChars ??= ArrayPool<char>.Shared.Rent(chars.Length);
+                    var (chunk, chunkLength, nextBytes, nextChars) = (buffer, length, spare, spareChars);
+                    sideJob.Start(() =>
+                    {
+                        hash.AppendData(chunk, 0, chunkLength);
+                        if (final)
+                        {
+                            return;
+                        }
+
+                        aheadLength = ReadFull(stream, nextBytes);
+                        aheadSplit = aheadLength / 2;
+                        decoderFree!.Wait();
+                        (aheadChars, aheadError) = Decode(decoder, nextBytes.AsSpan(0, aheadSplit), nextChars, flush: false);
+                    });
+                }
+                else
+                {
+                    hash.AppendData(buffer, 0, length);
+                }
+
                 int charCount;
                 DecoderFallbackException? decodeError = null;
                 var decodedFrom = offset; // where the part decoded here (and any error in it) starts
@@ -234,6 +266,7 @@ internal sealed class FileAnalyzer
                     (charCount, decodeError) = Decode(decoder, buffer.AsSpan(offset, length - offset), chars, final);
                 }
 
+                decoderFree?.Set();
                 if (decodeError is not null)
                 {
                     if (canRetry)
@@ -242,40 +275,17 @@ internal sealed class FileAnalyzer
                     }
 
                     var at = position + decodedFrom + Math.Max(decodeError.Index, 0);
-                    total += DrainForLength(stream, buffer);
+                    sideJob?.JoinQuietly(); // it may be reading ahead: the length counts from the end
+                    total = stream.Seek(0, SeekOrigin.End);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total, null);
                 }
 
                 var text = chars.AsSpan(0, charCount);
                 if (!encoding.AllowsNulBytes && text.Contains('\0'))
                 {
-                    total += DrainForLength(stream, buffer);
+                    sideJob?.JoinQuietly();
+                    total = stream.Seek(0, SeekOrigin.End);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total, null);
-                }
-
-                if (sideJob is not null)
-                {
-                    // On another core: hash this chunk, then read the next one into the spare buffers and decode its first half.
-                    // This thread touches neither the hash, the stream, the decoder nor the spare buffers until the join.
-                    spare ??= ArrayPool<byte>.Shared.Rent(BufferSize);
-                    spareChars ??= ArrayPool<char>.Shared.Rent(chars.Length);
-                    var (chunk, chunkLength, nextBytes, nextChars) = (buffer, length, spare, spareChars);
-                    sideJob.Start(() =>
-                    {
-                        hash.AppendData(chunk, 0, chunkLength);
-                        if (final)
-                        {
-                            return;
-                        }
-
-                        aheadLength = ReadFull(stream, nextBytes);
-                        aheadSplit = aheadLength / 2;
-                        (aheadChars, aheadError) = Decode(decoder, nextBytes.AsSpan(0, aheadSplit), nextChars, flush: false);
-                    });
-                }
-                else
-                {
-                    hash.AppendData(buffer, 0, length);
                 }
 
                 metrics.Append(text);
