@@ -24,7 +24,6 @@ internal sealed class ReferenceTextMetricsBuilder : IDisposable
     private readonly int _captureLimit;
     private byte[]? _capture;
     private int _captured;
-    private readonly Ingest.Search.FingerprintBuilder? _fingerprint;
     private readonly ReferenceLineStatistics _statistics = new();
     private readonly Encoder _utf8 = new UTF8Encoding(false, false).GetEncoder();
     private char[] _carry = ArrayPool<char>.Shared.Rent(1024);
@@ -52,7 +51,6 @@ internal sealed class ReferenceTextMetricsBuilder : IDisposable
         if (captureBytes > 0)
         {
             _capture = ArrayPool<byte>.Shared.Rent(Math.Min(captureBytes, 64 * 1024));
-            _fingerprint = new Ingest.Search.FingerprintBuilder();
         }
     }
 
@@ -128,7 +126,7 @@ internal sealed class ReferenceTextMetricsBuilder : IDisposable
         _textHash.GetHashAndReset(hash);
         var s = _statistics.Complete();
         // The fingerprint is that of the captured text (it was of the segments appended while capturing).
-        Fingerprint = _fingerprint is null ? null : Ingest.Search.FingerprintBuilder.OfUtf8(CapturedText);
+        Fingerprint = _captureLimit > 0 ? Ingest.Search.FingerprintBuilder.OfUtf8(CapturedText) : null;
         return new TextMetrics(title, lineCount, Convert.ToHexStringLower(hash), s.Newline, s.NonBlankLineCount, s.CharCount, s.CjkCount, s.WordCount, s.Language, s.Outline);
     }
 
