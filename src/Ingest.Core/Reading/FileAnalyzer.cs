@@ -190,7 +190,7 @@ internal sealed class FileAnalyzer
             var detection = forced is not null ? new Detection(forced, null) : EncodingDetector.Detect(buffer.AsSpan(0, length), headIsWholeFile, excluded);
             if (detection.Encoding is not { } encoding)
             {
-                total += DrainForLength(stream, buffer);
+                total = LengthThroughEnd(stream);
                 return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, detection.FailureReason!), total, null);
             }
 
@@ -275,8 +275,8 @@ internal sealed class FileAnalyzer
                     }
 
                     var at = position + decodedFrom + Math.Max(decodeError.Index, 0);
-                    sideJob?.JoinQuietly(); // it may be reading ahead: the length counts from the end
-                    total = stream.Seek(0, SeekOrigin.End);
+                    sideJob?.JoinQuietly(); // it may be reading ahead
+                    total = LengthThroughEnd(stream);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.Undecodable}: invalid {encoding.Label} near byte {at}"), total, null);
                 }
 
@@ -284,7 +284,7 @@ internal sealed class FileAnalyzer
                 if (!encoding.AllowsNulBytes && text.Contains('\0'))
                 {
                     sideJob?.JoinQuietly();
-                    total = stream.Seek(0, SeekOrigin.End);
+                    total = LengthThroughEnd(stream);
                     return (FileAnalysis.Fail(candidate, AnalysisKind.Rejected, EncodingDetector.BinaryContent + ": NUL bytes in a file that is not UTF-16"), total, null);
                 }
 
@@ -438,12 +438,9 @@ internal sealed class FileAnalyzer
         return filled;
     }
 
-    /// <summary>The length of what is left, so a rejected file is still checked for change.</summary>
-    private static long DrainForLength(FileStream stream, byte[] buffer)
-    {
-        _ = buffer;
-        var remaining = stream.Length - stream.Position;
-        stream.Seek(0, SeekOrigin.End);
-        return Math.Max(remaining, 0);
-    }
+    /// <summary>
+    /// Skips what is left unread and returns the position of the end: the length of a rejected file as if read whole,
+    /// so it is still checked for change since enumeration.
+    /// </summary>
+    private static long LengthThroughEnd(FileStream stream) => stream.Seek(0, SeekOrigin.End);
 }
