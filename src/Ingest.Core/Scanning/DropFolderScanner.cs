@@ -11,15 +11,18 @@ namespace Ingest.Scanning;
 internal sealed class DropFolderScanner
 {
     private readonly Matcher _matcher;
+    private readonly SimpleGlobs? _simple;
     private readonly string _root;
     private readonly string[] _prunedFolders;
 
     public DropFolderScanner(IngestSource source)
     {
         _root = Path.TrimEndingDirectorySeparator(source.DropFolder);
-        _matcher = new Matcher(OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        _matcher = new Matcher(comparison);
         _matcher.AddIncludePatterns(source.Include);
         _matcher.AddExcludePatterns(source.Exclude);
+        _simple = SimpleGlobs.TryCreate(source.Include, source.Exclude, comparison);
 
         // Output folders below the drop folder are never scanned (validation refuses that layout, this is a second guard).
         _prunedFolders = new[] { source.ProcessedFolder, source.DuplicatesFolder, source.FailedFolder }
@@ -95,12 +98,15 @@ internal sealed class DropFolderScanner
             return result;
         }
 
-        var matched = _matcher.Match(_root, chunk.Select(c => c.RelativePath)).Files
-            .Select(f => f.Path)
-            .ToHashSet(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var simple = _simple is not null && chunk.TrueForAll(c => SimpleGlobs.CanMatch(c.RelativePath)) ? _simple : null;
+        var matched = simple is not null
+            ? null
+            : _matcher.Match(_root, chunk.Select(c => c.RelativePath)).Files
+                .Select(f => f.Path)
+                .ToHashSet(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         foreach (var candidate in chunk)
         {
-            if (!matched.Contains(candidate.RelativePath))
+            if (!(simple?.IsMatch(candidate.RelativePath) ?? matched!.Contains(candidate.RelativePath)))
             {
                 continue;
             }

@@ -77,7 +77,7 @@ internal static class ScanCommand
                 var summary = Combine(summaries);
                 if (parse.GetValue(json))
                 {
-                    await JsonOutput.WriteAsync(ScanJson.From(summary, isDryRun), JsonOutput.Context.ScanJson, token);
+                    await ScanJsonWriter.WriteToStdoutAsync(ScanJson.From(summary, isDryRun), token);
                 }
                 else
                 {
