@@ -43,7 +43,8 @@ internal sealed partial class DropFolderHandle : IDisposable
     /// <summary>.NET's own opt-out of the advisory lock it takes for FileShare on Unix; honoured here the same way.</summary>
     private static readonly bool FileLockingDisabled =
         (AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var disabled) && disabled) ||
-        Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is "1" or "true";
+        Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is { } value &&
+        (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
 
     private readonly SafeFileHandle _folder;
 
@@ -76,21 +77,25 @@ internal sealed partial class DropFolderHandle : IDisposable
         }
 
         var folder = new SafeFileHandle((nint)fd, ownsHandle: true);
-        try
+        if (!CanStat(folder))
         {
-            if (statx(folder, "", AT_EMPTY_PATH, STATX_SIZE_MTIME, out _) != 0)
-            {
-                folder.Dispose();
-                return null;
-            }
-        }
-        catch (EntryPointNotFoundException)
-        {
-            folder.Dispose(); // a C library without statx (musl before 1.2.5)
+            folder.Dispose();
             return null;
         }
 
         return new DropFolderHandle(root, folder);
+    }
+
+    private static bool CanStat(SafeFileHandle folder)
+    {
+        try
+        {
+            return statx(folder, "", AT_EMPTY_PATH, STATX_SIZE_MTIME, out _) == 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false; // a C library without statx (musl before 1.2.5)
+        }
     }
 
     /// <summary>The path of <paramref name="fullPath"/> relative to the folder, or null when it is not below it.</summary>
@@ -124,7 +129,7 @@ internal sealed partial class DropFolderHandle : IDisposable
         if (!FileLockingDisabled && flock(opened, LOCK_SH_NB) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            opened.Dispose(); // closing releases nothing else: no lock was taken
+            opened.Dispose(); // no lock was taken: closing is all there is to undo
             return errno;
         }
 
