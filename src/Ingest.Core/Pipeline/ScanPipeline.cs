@@ -51,6 +51,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         }
 
         var ready = SelectReady(source, inPlace, backedOff, summary, ct);
+        using var folder = DropFolderHandle.TryOpen(source.DropFolder);
 
         var results = Channel.CreateBounded<FileAnalysis>(new BoundedChannelOptions(MaxBatch * 2) { SingleReader = true });
         var writer = WriteAsync(source, catalog, results.Reader, summary, progress, ct);
@@ -77,7 +78,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             await Parallel.ForEachAsync(
                 ready,
                 new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = readers.Token },
-                async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token, _search.MaxIndexedBytes), token));
+                async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token, _search.MaxIndexedBytes, folder), token));
         }
         catch (OperationCanceledException) when (writer.IsFaulted && !ct.IsCancellationRequested)
         {
@@ -116,9 +117,10 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         var inPlace = catalog is null ? [] : await catalog.LoadInPlaceIdentitiesAsync(source.Name, ct);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var reserved = new HashSet<string>(StringComparer.Ordinal);
+        using var folder = DropFolderHandle.TryOpen(source.DropFolder);
         foreach (var candidate in SelectReady(source, inPlace, [], summary, ct))
         {
-            var a = FileAnalyzer.Analyze(candidate, source.MaxFileSize, ct);
+            var a = FileAnalyzer.Analyze(candidate, source.MaxFileSize, ct, folder: folder);
             switch (a.Kind)
             {
                 case AnalysisKind.Document:

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Ingest.Configuration;
@@ -35,7 +36,8 @@ internal sealed class FileAnalyzer
     }
 
     /// <param name="captureBytes">How much normalized text to keep for search and fingerprints (Search:MaxIndexedBytes; 0: none).</param>
-    public static FileAnalysis Analyze(ScanCandidate candidate, long? maxFileSize, CancellationToken ct, int captureBytes = 0)
+    /// <param name="folder">The drop folder opened for the scan, where available: files below it are opened through it.</param>
+    public static FileAnalysis Analyze(ScanCandidate candidate, long? maxFileSize, CancellationToken ct, int captureBytes = 0, DropFolderHandle? folder = null)
     {
         if (candidate.IsSymbolicLink)
         {
@@ -52,44 +54,30 @@ internal sealed class FileAnalyzer
             return FileAnalysis.Fail(candidate, AnalysisKind.Rejected, $"{EncodingDetector.TooLarge}: {candidate.Size} bytes, the limit (Ingest:MaxFileSize) is {max}");
         }
 
-        // Resolved-path check just before opening: a folder swapped for a link since enumeration is not followed.
-        var relative = PathUtil.FromCatalogPath("", candidate.RelativePath);
-        var root = candidate.FullPath.EndsWith(relative, StringComparison.Ordinal) ? candidate.FullPath[..^relative.Length] : null;
-        if (root is { Length: > 0 } && PathUtil.HasLinkBelow(root, candidate.FullPath))
+        var relative = folder?.RelativePathOf(candidate.FullPath);
+        var failure = relative is not null ? OpenBelow(folder!, relative, candidate, out var file) : OpenManaged(candidate, out file);
+        if (failure is not null)
         {
-            return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, "a folder on its path became a symbolic link");
-        }
-
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(candidate.FullPath, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.Read, // a writer holding the file open makes this fail on Windows: not complete yet
-                Options = FileOptions.SequentialScan,
-                BufferSize = 0,
-            });
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, "vanished before it could be read");
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-        {
-            return FileAnalysis.Fail(candidate, AnalysisKind.Transient, $"cannot be read: {ex.Message}");
+            return failure;
         }
 
         FileAnalysis result;
         long total;
-        using (stream)
+        using (file)
         {
-            (result, total) = Read(stream, candidate, captureBytes, ct);
+            try
+            {
+                (result, total) = Read(file!, candidate, captureBytes, ct);
+            }
+            catch (IOException ex) when (relative is not null && ex.HResult == DropFolderHandle.EISDIR)
+            {
+                // openat2 opens a folder that took the file's name; the managed open refuses it as access denied.
+                return FileAnalysis.Fail(candidate, AnalysisKind.Transient, $"cannot be read: Access to the path '{candidate.FullPath}' is denied.");
+            }
         }
 
         AfterReadForTests.Value?.Invoke(candidate);
-        if (result.Kind is AnalysisKind.Document or AnalysisKind.Rejected && ChangedSinceEnumeration(candidate, total))
+        if (result.Kind is AnalysisKind.Document or AnalysisKind.Rejected && ChangedSinceEnumeration(candidate, total, folder, relative))
         {
             return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, "changed while being read");
         }
@@ -97,10 +85,85 @@ internal sealed class FileAnalyzer
         return result;
     }
 
-    private static bool ChangedSinceEnumeration(ScanCandidate candidate, long bytesRead)
+    /// <summary>Opens through the scan's folder handle: no link below the folder is followed, checked by the open itself.</summary>
+    private static FileAnalysis? OpenBelow(DropFolderHandle folder, string relative, ScanCandidate candidate, out OpenedFile? file)
     {
+        file = null;
+        var errno = folder.Open(relative, sequential: candidate.Size > BufferSize, out var handle);
+        switch (errno)
+        {
+            case 0:
+                file = new OpenedFile(handle!, candidate.Size, openedBelow: true);
+                return null;
+            case DropFolderHandle.ELOOP or DropFolderHandle.EXDEV:
+                return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, LinkOnPath);
+            case DropFolderHandle.ENOENT or DropFolderHandle.ENOTDIR:
+                return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, Vanished);
+            case DropFolderHandle.EAGAIN:
+                // The words .NET uses for the same lock (a writer holding the file with FileShare.None).
+                return FileAnalysis.Fail(candidate, AnalysisKind.Transient, $"cannot be read: The process cannot access the file '{candidate.FullPath}' because it is being used by another process.");
+            case DropFolderHandle.EACCES:
+                return FileAnalysis.Fail(candidate, AnalysisKind.Transient, $"cannot be read: Access to the path '{candidate.FullPath}' is denied.");
+            default:
+                return FileAnalysis.Fail(candidate, AnalysisKind.Transient, $"cannot be read: {Marshal.GetPInvokeErrorMessage(errno)} : '{candidate.FullPath}'");
+        }
+    }
+
+    /// <summary>
+    /// Opens by path: other platforms, kernels before openat2, and files outside a scan. Every folder level below the
+    /// drop folder is checked for a link first, then the file is opened.
+    /// </summary>
+    private static FileAnalysis? OpenManaged(ScanCandidate candidate, out OpenedFile? file)
+    {
+        file = null;
+
+        // Resolved-path check just before opening: a folder swapped for a link since enumeration is not followed.
+        var relative = PathUtil.FromCatalogPath("", candidate.RelativePath);
+        var root = candidate.FullPath.EndsWith(relative, StringComparison.Ordinal) ? candidate.FullPath[..^relative.Length] : null;
+        if (root is { Length: > 0 } && PathUtil.HasLinkBelow(root, candidate.FullPath))
+        {
+            return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, LinkOnPath);
+        }
+
+        try
+        {
+            // FileShare.Read: a writer holding the file open makes this fail on Windows (and with .NET's lock on Unix).
+            var handle = File.OpenHandle(candidate.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            file = new OpenedFile(handle, candidate.Size, openedBelow: false);
+            return null;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return FileAnalysis.Fail(candidate, AnalysisKind.Skipped, Vanished);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            return FileAnalysis.Fail(candidate, AnalysisKind.Transient, $"cannot be read: {ex.Message}");
+        }
+    }
+
+    private const string LinkOnPath = "a folder on its path became a symbolic link";
+    private const string Vanished = "vanished before it could be read";
+
+    /// <summary>
+    /// Compares what is at the path now with what enumeration saw, by path and not by the open handle: the record
+    /// must describe the file the disposal will move, so a file renamed over this one while it was read counts as a change.
+    /// </summary>
+    private static bool ChangedSinceEnumeration(ScanCandidate candidate, long bytesRead, DropFolderHandle? folder, string? relative)
+    {
+        if (bytesRead != candidate.Size)
+        {
+            return true;
+        }
+
+        if (relative is not null)
+        {
+            // One statx, where FileInfo costs an lstat, a stat and a geteuid.
+            return !folder!.TryStat(relative, out var size, out var ticks) || size != bytesRead || ticks != candidate.LastWriteUtc.Ticks;
+        }
+
         var info = new FileInfo(candidate.FullPath);
-        return !info.Exists || info.Length != bytesRead || bytesRead != candidate.Size || info.LastWriteTimeUtc != candidate.LastWriteUtc;
+        return !info.Exists || info.Length != bytesRead || info.LastWriteTimeUtc != candidate.LastWriteUtc;
     }
 
     /// <summary>
@@ -108,7 +171,7 @@ internal sealed class FileAnalyzer
     /// part of the file that failed (with the failed labels excluded) and reads the file again with that choice.
     /// Each retry excludes one more candidate, so this ends within a few passes.
     /// </summary>
-    private static (FileAnalysis, long) Read(FileStream stream, ScanCandidate candidate, int captureBytes, CancellationToken ct)
+    private static (FileAnalysis, long) Read(OpenedFile stream, ScanCandidate candidate, int captureBytes, CancellationToken ct)
     {
         HashSet<string>? excluded = null;
         DetectedEncoding? forced = null;
@@ -128,18 +191,18 @@ internal sealed class FileAnalyzer
             }
 
             forced = encoding;
-            stream.Seek(0, SeekOrigin.Begin);
+            stream.Position = 0;
         }
     }
 
     /// <summary>Detects on the chunk where decoding failed: that is where the evidence is.</summary>
-    private static Detection DetectAt(FileStream stream, long chunkStart, HashSet<string> excluded)
+    private static Detection DetectAt(OpenedFile stream, long chunkStart, HashSet<string> excluded)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            stream.Seek(chunkStart, SeekOrigin.Begin);
-            var length = ReadFull(stream, buffer);
+            stream.Position = chunkStart;
+            var length = stream.ReadFull(buffer);
             var sample = buffer.AsSpan(0, length);
 
             // Start after a line break so that no candidate sees the second half of a multi-byte character.
@@ -159,7 +222,7 @@ internal sealed class FileAnalyzer
 
     /// <returns>The analysis and the bytes read, or (instead of an analysis) the label that failed and where.</returns>
     private static (FileAnalysis?, long, (string Label, long ChunkStart)?) ReadOnce(
-        FileStream stream, ScanCandidate candidate, DetectedEncoding? forced, HashSet<string>? excluded, int captureBytes, CancellationToken ct)
+        OpenedFile stream, ScanCandidate candidate, DetectedEncoding? forced, HashSet<string>? excluded, int captureBytes, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         byte[]? spare = null;
@@ -179,7 +242,7 @@ internal sealed class FileAnalyzer
         Fingerprint? capturedFingerprint = null;
         try
         {
-            var length = ReadFull(stream, buffer);
+            var length = stream.ReadFull(buffer);
             long total = length;
             if (length == 0)
             {
@@ -202,8 +265,7 @@ internal sealed class FileAnalyzer
             if (encoding.Encoding is UTF8Encoding && !encoding.HasBom)
             {
                 // The strict decoder round-trips: while the text is CR-free NFC, its normalized UTF-8 form is the bytes.
-                var handle = stream.SafeFileHandle;
-                metrics.UseRawUtf8AsText((count, textHash) => ReplayPrefix(handle, count, textHash));
+                metrics.UseRawUtf8AsText((count, textHash) => ReplayPrefix(stream, count, textHash));
             }
 
             var offset = encoding.BomLength;
@@ -237,7 +299,7 @@ internal sealed class FileAnalyzer
                             return;
                         }
 
-                        aheadLength = ReadFull(stream, nextBytes);
+                        aheadLength = stream.ReadFull(nextBytes);
                         aheadSplit = aheadLength / 2;
                         decoderFree!.Wait();
                         (aheadChars, aheadError) = Decode(decoder, nextBytes.AsSpan(0, aheadSplit), nextChars, flush: false);
@@ -322,7 +384,7 @@ internal sealed class FileAnalyzer
                         break;
                     }
 
-                    length = ReadFull(stream, buffer);
+                    length = stream.ReadFull(buffer);
                 }
 
                 total += length;
@@ -396,7 +458,7 @@ internal sealed class FileAnalyzer
     }
 
     /// <summary>Appends the first <paramref name="count"/> bytes of the file to <paramref name="textHash"/>, without moving the stream.</summary>
-    private static void ReplayPrefix(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long count, IncrementalHash textHash)
+    private static void ReplayPrefix(OpenedFile file, long count, IncrementalHash textHash)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -404,7 +466,7 @@ internal sealed class FileAnalyzer
             long offset = 0;
             while (offset < count)
             {
-                var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, count - offset)), offset);
+                var n = file.ReadAt(buffer.AsSpan(0, (int)Math.Min(buffer.Length, count - offset)), offset);
                 if (n == 0)
                 {
                     break; // the file shrank: the change check after the read rejects this analysis
@@ -420,27 +482,9 @@ internal sealed class FileAnalyzer
         }
     }
 
-    /// <summary>Reads until the buffer is full or the stream ends, so a short read means end of file.</summary>
-    internal static int ReadFull(Stream stream, byte[] buffer)
-    {
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            var n = stream.Read(buffer, filled, buffer.Length - filled);
-            if (n == 0)
-            {
-                break;
-            }
-
-            filled += n;
-        }
-
-        return filled;
-    }
-
     /// <summary>
-    /// Skips what is left unread and returns the position of the end: the length of a rejected file as if read whole,
-    /// so it is still checked for change since enumeration.
+    /// The length of a rejected file as if read whole (what is left unread is skipped), so it is still checked for
+    /// change since enumeration.
     /// </summary>
-    private static long LengthThroughEnd(FileStream stream) => stream.Seek(0, SeekOrigin.End);
+    private static long LengthThroughEnd(OpenedFile stream) => stream.Length;
 }

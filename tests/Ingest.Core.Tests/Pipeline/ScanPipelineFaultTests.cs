@@ -14,9 +14,12 @@ public sealed class ScanPipelineFaultTests : PipelineHarness
 {
     private IngestSource RetryingSource(double retryAfter) => Source(o => o.RetryFailedAfter = retryAfter);
 
-    [Fact]
-    public async Task Scan_FileHeldOpenExclusively_IsRecordedOnceLeftInPlaceAndRetriedWithBackoff()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Scan_FileHeldOpenExclusively_IsRecordedOnceLeftInPlaceAndRetriedWithBackoff(bool beneath)
     {
+        DropFolderHandle.ManagedOpenForTests.Value = !beneath; // an async test: the switch ends with it
         // .NET emulates Windows sharing on Unix with flock: an exclusive holder makes our shared open fail,
         // like a sharing violation. (As root, chmod cannot make a file unreadable; see the e2e permission test.)
         var path = Temp.Write("drop/locked.txt", Encode.Utf8(Texts.English), Old);
@@ -46,9 +49,12 @@ public sealed class ScanPipelineFaultTests : PipelineHarness
         Assert.False(File.Exists(path));
     }
 
-    [Fact]
-    public async Task Scan_FileReplacedWhileBeingRead_IsSkippedThisPassAndIngestedNext()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Scan_FileReplacedWhileBeingRead_IsSkippedThisPassAndIngestedNext(bool beneath)
     {
+        DropFolderHandle.ManagedOpenForTests.Value = !beneath;
         var path = Temp.Write("drop/replaced.txt", Encode.Utf8(Texts.English), Old);
         FileAnalyzer.AfterReadForTests.Value = c =>
         {
