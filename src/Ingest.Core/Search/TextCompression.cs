@@ -2,16 +2,18 @@ using System.IO.Compression;
 
 namespace Ingest.Search;
 
-/// <summary>Stored document text is Brotli-compressed UTF-8: CJK text shrinks to about a third.</summary>
+/// <summary>Stored document text is Brotli-compressed UTF-8: Chinese prose shrinks to about half.</summary>
 internal static class TextCompression
 {
     public static byte[] Compress(ReadOnlySpan<byte> utf8)
     {
         // The window need not exceed the input: Brotli's state grows with it (4 MB at 22), which costs more than the
-        // compression itself for a small file. Quality 2 keeps compression far below the cost of reading the file.
+        // compression itself for a small file. Quality 0, measured on Chinese speeches: 18 µs per 4 KB piece and 64 µs
+        // per 20 KB speech, against 45 and 195 µs at quality 2, for output 5-8% larger (0.63 and 0.51 of the input,
+        // against 0.60 and 0.47). Per small file this was the largest single cost after the kernel's.
         var window = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(utf8.Length, 1)), 10, 22);
         var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(utf8.Length)];
-        if (!BrotliEncoder.TryCompress(utf8, buffer, out var written, quality: 2, window: window))
+        if (!BrotliEncoder.TryCompress(utf8, buffer, out var written, quality: 0, window: window))
         {
             throw new InvalidOperationException("Brotli could not compress into its own bound.");
         }
