@@ -74,10 +74,26 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("中文，建设。Ｈｅｌｌｏ　world\n“引号”")] // the plain path: full-width forms map to ASCII
-    [InlineData("Ａ\u0301 ｶﾞ e\u0301 \u3000 😀 １２")] // the general path through ICU
-    [InlineData("字")]
-    public void SimHash_EqualsTheDefinition(string sample)
+    [InlineData("中文，建设。Ｈｅｌｌｏ　world\n“引号”", false)] // the plain path: full-width forms map to ASCII
+    [InlineData("Ａ\u0301 ｶﾞ e\u0301 \u3000 😀 １２", false)] // the general path through ICU
+    [InlineData("字", false)]
+    [InlineData("中文，建设。Ｈｅｌｌｏ　world\n“引号”", true)] // the same with the portable counters (no AVX2)
+    [InlineData("Ａ\u0301 ｶﾞ e\u0301 \u3000 😀 １２", true)]
+    [InlineData("字", true)]
+    public void SimHash_EqualsTheDefinition(string sample, bool portableCounts)
+    {
+        FingerprintBuilder.PortableCountsForTests.Value = portableCounts;
+        try
+        {
+            AssertEqualsTheDefinition(sample);
+        }
+        finally
+        {
+            FingerprintBuilder.PortableCountsForTests.Value = false;
+        }
+    }
+
+    private static void AssertEqualsTheDefinition(string sample)
     {
         var random = new Random(sample.Length);
         for (var n = 1; n <= 40; n++)
@@ -96,7 +112,29 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
             Assert.Equal(NaiveSimHash(text), Of(text).SimHash);
         }
 
-        Assert.Equal(NaiveSimHash(Speech(new Random(9), 5000)), Of(Speech(new Random(9), 5000)).SimHash);
+        // Around the byte counters' flush (every 255 shingles) and far past it.
+        foreach (var length in new[] { 254, 255, 256, 257, 511, 5000 })
+        {
+            var speech = Speech(new Random(length), length)[..length];
+            Assert.Equal(NaiveSimHash(speech), Of(speech).SimHash);
+        }
+    }
+
+    [Fact]
+    public void Fingerprint_VectorAndPortableCounters_Agree()
+    {
+        var random = new Random(5);
+        for (var i = 0; i < 200; i++)
+        {
+            var text = Speech(random, random.Next(1, 4000));
+            var chunk = random.Next(1, 700);
+            FingerprintBuilder.PortableCountsForTests.Value = true;
+            var portable = Of(text, chunk);
+            FingerprintBuilder.PortableCountsForTests.Value = false;
+            var vector = Of(text, chunk);
+            Assert.Equal(portable.SimHash, vector.SimHash);
+            Assert.Equal(portable.MinHash, vector.MinHash);
+        }
     }
 
     [Fact]
