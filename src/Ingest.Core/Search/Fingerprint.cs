@@ -242,6 +242,7 @@ internal sealed class FingerprintBuilder
     /// Characters whose NFKC form is themselves (or, for U+FF01–U+FF5E, the ASCII character 0xFEE0 below) and that
     /// never combine with a neighbour; none is whitespace but the ASCII ones. Checked exhaustively by a test.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsPlainKc(char c) =>
         c < '\u0080'
         || c is >= '\u4E00' and <= '\u9FFF'
@@ -346,6 +347,7 @@ internal sealed class FingerprintBuilder
     }
 
     /// <summary>All-ones (that is, -1) in byte j where bit j of <paramref name="half"/> is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // R2R cannot compile AVX2 code: uninlined, it ran at tier 0 first
     private static Vector256<byte> Spread(uint half)
     {
         var bytes = Avx2.Shuffle(Vector256.Create(half).AsByte(), SpreadIndex);
@@ -388,6 +390,7 @@ internal sealed class FingerprintBuilder
     }
 
     /// <summary>SplitMix64's finalizer: a fast, well-mixed 64-bit hash of a 64-bit value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Mix(ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;
