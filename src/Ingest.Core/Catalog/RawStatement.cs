@@ -8,7 +8,7 @@ namespace Ingest.Catalog;
 /// several statements per file, and <see cref="SqliteCommand"/> costs a data reader, a boxed value per parameter and
 /// a type lookup per bind on every execution. Parameters are positional (<c>?1</c>, <c>?2</c>, …).
 /// </summary>
-/// <remarks>Used only under the catalog's gate, inside a transaction begun by <see cref="SqliteConnection.BeginTransaction()"/>.</remarks>
+/// <remarks>Used only under the catalog's gate; writes inside a transaction begun by <see cref="SqliteConnection.BeginTransaction()"/>.</remarks>
 internal sealed class RawStatement : IDisposable
 {
     private readonly sqlite3 _db;
@@ -72,6 +72,8 @@ internal sealed class RawStatement : IDisposable
     }
 
     public long Int64(int column) => raw.sqlite3_column_int64(_stmt, column);
+
+    public string Text(int column) => raw.sqlite3_column_text(_stmt, column).utf8_to_string();
 
     public void Dispose() => _stmt.Dispose();
 

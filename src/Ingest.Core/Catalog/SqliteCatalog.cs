@@ -99,19 +99,18 @@ internal sealed partial class SqliteCatalog : ICatalog
     {
         lock (_gate)
         {
+            // Every re-scan in Keep mode starts here (a row per file left in place): read without a data reader.
             var set = new HashSet<FileIdentity>();
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = """
-                SELECT path, size_bytes, last_write FROM occurrence WHERE source = $s AND disposition = 'keep'
+            using var query = new RawStatement(_connection, """
+                SELECT path, size_bytes, last_write FROM occurrence WHERE source = ?1 AND disposition = 'keep'
                 UNION ALL
-                SELECT path, size_bytes, last_write FROM failure WHERE source = $s AND disposition = 'keep' AND kind <> 'transient'
-                """;
-            cmd.Parameters.AddWithValue("$s", source);
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
+                SELECT path, size_bytes, last_write FROM failure WHERE source = ?1 AND disposition = 'keep' AND kind <> 'transient'
+                """);
+            query.Bind(1, source);
+            while (query.Step())
             {
                 ct.ThrowIfCancellationRequested();
-                set.Add(new FileIdentity(source, reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+                set.Add(new FileIdentity(source, query.Text(0), query.Int64(1), query.Int64(2)));
             }
 
             return Task.FromResult(set);
