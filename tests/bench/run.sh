@@ -362,7 +362,7 @@ build_big_catalog() {
   }
   command -v sqlite3 >/dev/null || die "sqlite3 is required for scenario d"
   cp "$empty" "$big"
-  log "d: inserting $CATALOG_DOCS documents (+ one occurrence each) with sqlite3"
+  log "d: inserting $CATALOG_DOCS documents (+ one occurrence, one fingerprint and four band rows each) with sqlite3"
   sqlite3 "$big" >/dev/null <<SQL
 PRAGMA journal_mode = DELETE;
 PRAGMA synchronous = OFF;
@@ -376,6 +376,13 @@ FROM n;
 INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
 SELECT id, 'default', 'old/' || id || '.txt', size_bytes, first_seen, 'new', first_seen, 'move', '/srv/ingest/processed/old/' || id || '.txt', 0
 FROM document;
+-- As Ingest records them: a near-duplicate fingerprint per document and its four 16-bit SimHash bands.
+INSERT INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
+SELECT id, random(), randomblob(256), NULL, NULL FROM document;
+INSERT INTO simhash_band (band, value, document_id, simhash)
+SELECT b.band, (f.simhash >> (16 * b.band)) & 65535, f.document_id, f.simhash
+FROM document_fingerprint f, (SELECT 0 AS band UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) b
+ORDER BY 1, 2, 3;
 COMMIT;
 PRAGMA journal_mode = WAL;
 SQL

@@ -317,8 +317,8 @@ internal sealed partial class SqliteCatalog
 
     /// <summary>Documents within the near-duplicate distance: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
     private const string BandCandidatesSql = """
-        SELECT DISTINCT f.document_id, f.simhash FROM simhash_band b JOIN document_fingerprint f ON f.document_id = b.document_id
-        WHERE (b.band = 0 AND b.value = $b0) OR (b.band = 1 AND b.value = $b1) OR (b.band = 2 AND b.value = $b2) OR (b.band = 3 AND b.value = $b3)
+        SELECT DISTINCT document_id, simhash FROM simhash_band
+        WHERE (band = 0 AND value = $b0) OR (band = 1 AND value = $b1) OR (band = 2 AND value = $b2) OR (band = 3 AND value = $b3)
         """;
 
     /// <summary>Runs the prepared band query: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
@@ -368,7 +368,7 @@ internal sealed partial class SqliteCatalog
 
             fingerprint.Execute();
             s.InsertBands.Start().Bind(1, (long)(simhash & 0xFFFF)).Bind(2, (long)((simhash >> 16) & 0xFFFF)).Bind(3, (long)((simhash >> 32) & 0xFFFF))
-                .Bind(4, (long)(simhash >> 48)).Bind(5, documentId).Execute();
+                .Bind(4, (long)(simhash >> 48)).Bind(5, documentId).Bind(6, (long)simhash).Execute();
         }
     }
 }

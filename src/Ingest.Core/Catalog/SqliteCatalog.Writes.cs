@@ -50,7 +50,7 @@ internal sealed partial class SqliteCatalog
                     VALUES (?1, ?2, ?3, ?4, ?5)
                     """);
                 InsertBands = Prepare(catalog,
-                    "INSERT OR IGNORE INTO simhash_band (band, value, document_id) VALUES (0, ?1, ?5), (1, ?2, ?5), (2, ?3, ?5), (3, ?4, ?5)");
+                    "INSERT OR IGNORE INTO simhash_band (band, value, document_id, simhash) VALUES (0, ?1, ?5, ?6), (1, ?2, ?5, ?6), (2, ?3, ?5, ?6), (3, ?4, ?5, ?6)");
                 // Its $b0..$b3 are parameters 1..4: SQLite numbers named parameters in order of first appearance.
                 BandCandidates = Prepare(catalog, BandCandidatesSql);
             }

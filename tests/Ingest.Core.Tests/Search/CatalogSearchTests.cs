@@ -2,6 +2,7 @@ using Ingest.Catalog;
 using Ingest.Pipeline;
 using Ingest.Search;
 using Ingest.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -135,5 +136,60 @@ public sealed class CatalogSearchTests : PipelineHarness
         var similar = Assert.Single(await Catalog.FindSimilarAsync(docs["a/original.txt"].Sha256, CancellationToken.None));
         Assert.Equal(docs["b/edited.txt"].Sha256, similar.Sha256);
         Assert.InRange(similar.Similarity, 0.8, 1.0);
+    }
+
+    [Fact]
+    public async Task Migration_FromVersion4_GivesEveryBandRowItsSimHash_AndNearDuplicatesAreStillFound()
+    {
+        var original = Speech(1);
+        Temp.Write("drop/a/original.txt", Encode.Utf8(original), Old);
+        Temp.Write("drop/a/other.txt", Encode.Utf8(Speech(3)), Old);
+        await Scan();
+
+        // Turn the catalog back into version 4: band rows without the SimHash.
+        var path = Temp.Combine("data", "ingest.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Execute(connection, """
+                CREATE TABLE band_v4 (band INTEGER NOT NULL, value INTEGER NOT NULL, document_id INTEGER NOT NULL,
+                    PRIMARY KEY (band, value, document_id)) WITHOUT ROWID;
+                INSERT INTO band_v4 SELECT band, value, document_id FROM simhash_band;
+                DROP TABLE simhash_band;
+                ALTER TABLE band_v4 RENAME TO simhash_band;
+                PRAGMA user_version = 4;
+                """);
+        }
+
+        using var migrated = SqliteCatalog.Open(path, readOnly: false, Time);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Assert.Equal(5, SqliteSchema.GetVersion(connection));
+            Assert.Equal(8L, Scalar(connection, "SELECT count(*) FROM simhash_band"));
+            Assert.Equal(8L, Scalar(connection, "SELECT count(*) FROM simhash_band b JOIN document_fingerprint f USING (document_id) WHERE b.simhash = f.simhash"));
+        }
+
+        var edited = original.ToCharArray();
+        edited[100] = '国';
+        Temp.Write("drop/b/edited.txt", Encode.Utf8(new string(edited)), Old);
+        await Pipeline.RunAsync(Source(), migrated, 2, CancellationToken.None);
+
+        var docs = (await migrated.ListDocumentsAsync(null, CancellationToken.None)).ToDictionary(d => d.Occurrences[0].Path);
+        Assert.Equal(docs["a/original.txt"].Sha256, docs["b/edited.txt"].NearDuplicateOf?.Sha256);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)cmd.ExecuteScalar()!;
     }
 }
