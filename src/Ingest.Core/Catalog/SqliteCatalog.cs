@@ -60,6 +60,13 @@ internal sealed partial class SqliteCatalog : ICatalog
             }
 
             Execute(connection, $"PRAGMA synchronous = {(fullSync ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON;");
+            if (!readOnly)
+            {
+                // A batch of new documents dirties about five scattered index pages each in a large catalog (SHA-256
+                // and SimHash bands): 32 MiB instead of the default 2 MiB keeps a batch from spilling to the WAL
+                // before its commit (about 10% of a 10,000-file scan into a million documents).
+                Execute(connection, "PRAGMA cache_size = -32768;");
+            }
             return new SqliteCatalog(connection, time, path) { _nearDuplicateDistance = nearDuplicateDistance };
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
