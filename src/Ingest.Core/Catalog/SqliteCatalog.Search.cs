@@ -354,8 +354,16 @@ internal sealed partial class SqliteCatalog
             s.InsertText.Start().Bind(1, documentId).Bind(2, payload.CompressedText).Bind(3, payload.Truncated ? 1L : 0L).Execute();
 
             var simhash = payload.Fingerprint.SimHash;
-            var nearest = catalog.BandCandidates(s.BandCandidates, simhash, documentId)
-                .OrderBy(c => c.Distance).ThenBy(c => c.Id).Cast<(long Id, ulong SimHash, int Distance)?>().FirstOrDefault();
+            // The nearest candidate, the oldest among equals (a loop: this runs for every new document).
+            (long Id, ulong SimHash, int Distance)? nearest = null;
+            foreach (var c in catalog.BandCandidates(s.BandCandidates, simhash, documentId))
+            {
+                if (nearest is not { } best || c.Distance < best.Distance || (c.Distance == best.Distance && c.Id < best.Id))
+                {
+                    nearest = c;
+                }
+            }
+
             var fingerprint = s.InsertFingerprint.Start().Bind(1, documentId).Bind(2, (long)simhash).Bind(3, payload.Fingerprint.MinHashBytes());
             if (nearest is { } n)
             {

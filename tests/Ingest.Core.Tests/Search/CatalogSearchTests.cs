@@ -179,6 +179,25 @@ public sealed class CatalogSearchTests : PipelineHarness
         Assert.Equal(docs["a/original.txt"].Sha256, docs["b/edited.txt"].NearDuplicateOf?.Sha256);
     }
 
+    [Fact]
+    public async Task Ingest_SeveralEquallyNearDocuments_FlagsTheOldestAsTheNearDuplicate()
+    {
+        // Whitespace does not enter the fingerprint: three different files with one SimHash (distance 0).
+        var text = Speech(5);
+        Temp.Write("drop/a/first.txt", Encode.Utf8(text), Old);
+        await Scan();
+        Temp.Write("drop/b/second.txt", Encode.Utf8(text.Replace("。", "。 ")), Old);
+        await Scan();
+        Temp.Write("drop/c/third.txt", Encode.Utf8(text.Replace("，", "， ")), Old);
+        await Scan();
+
+        var docs = (await Catalog.ListDocumentsAsync(null, CancellationToken.None)).ToDictionary(d => d.Occurrences[0].Path);
+        Assert.Equal(3, docs.Count);
+        Assert.Equal(docs["a/first.txt"].Sha256, docs["b/second.txt"].NearDuplicateOf?.Sha256);
+        Assert.Equal(docs["a/first.txt"].Sha256, docs["c/third.txt"].NearDuplicateOf?.Sha256);
+        Assert.Equal(0, docs["c/third.txt"].NearDuplicateOf?.Distance);
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var cmd = connection.CreateCommand();
