@@ -277,7 +277,7 @@ internal sealed partial class SqliteCatalog
                 """;
             for (var band = 0; band < 4; band++)
             {
-                candidates.Parameters.AddWithValue($"$b{band}", (long)((simhash >> (16 * band)) & 0xFFFF));
+                candidates.Parameters.AddWithValue($"$b{band}", Fingerprint.Band(simhash, band));
             }
 
             candidates.Parameters.AddWithValue("$self", id);
@@ -327,7 +327,7 @@ internal sealed partial class SqliteCatalog
         query.Start();
         for (var band = 0; band < 4; band++)
         {
-            query.Bind(band + 1, (long)((simhash >> (16 * band)) & 0xFFFF));
+            query.Bind(band + 1, Fingerprint.Band(simhash, band));
         }
 
         var found = new List<(long, ulong, int)>();
@@ -375,8 +375,13 @@ internal sealed partial class SqliteCatalog
             }
 
             fingerprint.Execute();
-            s.InsertBands.Start().Bind(1, (long)(simhash & 0xFFFF)).Bind(2, (long)((simhash >> 16) & 0xFFFF)).Bind(3, (long)((simhash >> 32) & 0xFFFF))
-                .Bind(4, (long)(simhash >> 48)).Bind(5, documentId).Bind(6, (long)simhash).Execute();
+            var bands = s.InsertBands.Start();
+            for (var band = 0; band < 4; band++)
+            {
+                bands.Bind(band + 1, Fingerprint.Band(simhash, band));
+            }
+
+            bands.Bind(5, documentId).Bind(6, (long)simhash).Execute();
         }
     }
 }

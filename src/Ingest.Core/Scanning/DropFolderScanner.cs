@@ -12,6 +12,7 @@ internal sealed class DropFolderScanner
 {
     private readonly Matcher _matcher;
     private readonly SimpleGlobs? _simple;
+    private readonly StringComparer _pathComparer;
     private readonly string _root;
     private readonly string[] _prunedFolders;
 
@@ -19,6 +20,7 @@ internal sealed class DropFolderScanner
     {
         _root = Path.TrimEndingDirectorySeparator(source.DropFolder);
         var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        _pathComparer = StringComparer.FromComparison(comparison);
         _matcher = new Matcher(comparison);
         _matcher.AddIncludePatterns(source.Include);
         _matcher.AddExcludePatterns(source.Exclude);
@@ -103,7 +105,7 @@ internal sealed class DropFolderScanner
             ? null
             : _matcher.Match(_root, chunk.Select(c => c.RelativePath)).Files
                 .Select(f => f.Path)
-                .ToHashSet(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+                .ToHashSet(_pathComparer);
         foreach (var candidate in chunk)
         {
             if (!(simple?.IsMatch(candidate.RelativePath) ?? matched!.Contains(candidate.RelativePath)))

@@ -15,6 +15,9 @@ internal sealed record Fingerprint(ulong SimHash, uint[] MinHash)
 
     public static int Distance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
 
+    /// <summary>Band 0-3 of a SimHash: its 16-bit slice, the key of the near-duplicate lookup.</summary>
+    public static long Band(ulong simHash, int band) => (long)((simHash >> (16 * band)) & 0xFFFF);
+
     /// <summary>Estimated Jaccard similarity of the two documents' shingle sets.</summary>
     public static double Similarity(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
     {
@@ -70,7 +73,6 @@ internal sealed class FingerprintBuilder
     // counters (two 32-byte vectors: spread a bit to a byte, compare, subtract), which are added to 64 wide totals
     // before a byte can overflow; about a fifth of the bit-plane ripple's cost per shingle, which was the largest
     // single cost of fingerprinting a small file.
-    private readonly bool _vector = Avx2.IsSupported && !PortableCountsForTests.Value;
     private Vector256<byte> _lowBytes;
     private Vector256<byte> _highBytes;
     private int _inBytes;
@@ -87,7 +89,7 @@ internal sealed class FingerprintBuilder
     public FingerprintBuilder()
     {
         Array.Fill(_minHash, uint.MaxValue);
-        if (_vector)
+        if (Avx2.IsSupported && !PortableCountsForTests.Value)
         {
             _totals = new long[64];
         }
@@ -258,7 +260,7 @@ internal sealed class FingerprintBuilder
         _shingles++;
         var h = Mix(shingle);
 
-        if (_vector)
+        if (_totals is not null)
         {
             CountBytes(h);
         }
