@@ -75,6 +75,9 @@ internal sealed class RawStatement : IDisposable
 
     public string Text(int column) => raw.sqlite3_column_text(_stmt, column).utf8_to_string();
 
+    /// <summary>The column's bytes, valid until the next step or reset.</summary>
+    public ReadOnlySpan<byte> Blob(int column) => raw.sqlite3_column_blob(_stmt, column);
+
     public void Dispose() => _stmt.Dispose();
 
     private RawStatement Check(int rc)

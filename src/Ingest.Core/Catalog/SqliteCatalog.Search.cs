@@ -10,6 +10,7 @@ internal sealed partial class SqliteCatalog
     private const int SnippetBefore = 30;
     private const int SnippetAfter = 70;
     private int _nearDuplicateDistance = 3;
+    private SimHashIndex _simHashes = new();
 
     /// <summary>Adds documents' text to both full-text indexes, in one transaction, after their records committed.</summary>
     public Task IndexAsync(IReadOnlyList<(long DocumentId, byte[] TextUtf8)> documents, CancellationToken ct)
@@ -266,30 +267,21 @@ internal sealed partial class SqliteCatalog
             }
 
             var (id, simhash, minhash) = (r.GetInt64(0), (ulong)r.GetInt64(1), Fingerprint.MinHashFromBytes((byte[])r.GetValue(2)));
+            r.Close();
+            CatchUpSimHashes(null);
 
-            // One query for the band candidates with what the answer shows, instead of a lookup per candidate.
-            using var candidates = _connection.CreateCommand();
-            candidates.CommandText = $"""
-                SELECT c.simhash, f.minhash, d.sha256, d.title FROM ({BandCandidatesSql}) c
-                JOIN document_fingerprint f ON f.document_id = c.document_id
-                JOIN document d ON d.id = c.document_id
-                WHERE c.document_id <> $self
-                """;
-            for (var band = 0; band < 4; band++)
-            {
-                candidates.Parameters.AddWithValue($"$b{band}", Fingerprint.Band(simhash, band));
-            }
-
-            candidates.Parameters.AddWithValue("$self", id);
+            using var candidate = _connection.CreateCommand();
+            candidate.CommandText = "SELECT f.minhash, d.sha256, d.title FROM document_fingerprint f JOIN document d ON d.id = f.document_id WHERE f.document_id = $id";
+            var idParameter = candidate.Parameters.Add("$id", SqliteType.Integer);
             var list = new List<SimilarDocument>();
-            using var o = candidates.ExecuteReader();
-            while (o.Read())
+            foreach (var (otherId, _, distance) in _simHashes.Within(simhash, _nearDuplicateDistance, exclude: id))
             {
-                var distance = Fingerprint.Distance(simhash, (ulong)o.GetInt64(0));
-                if (distance <= _nearDuplicateDistance)
+                idParameter.Value = otherId;
+                using var o = candidate.ExecuteReader();
+                if (o.Read())
                 {
-                    list.Add(new SimilarDocument(o.GetString(2), o.IsDBNull(3) ? null : o.GetString(3), distance,
-                        Math.Round(Fingerprint.Similarity(minhash, Fingerprint.MinHashFromBytes((byte[])o.GetValue(1))), 3)));
+                    list.Add(new SimilarDocument(o.GetString(1), o.IsDBNull(2) ? null : o.GetString(2), distance,
+                        Math.Round(Fingerprint.Similarity(minhash, Fingerprint.MinHashFromBytes((byte[])o.GetValue(0))), 3)));
                 }
             }
 
@@ -315,52 +307,83 @@ internal sealed partial class SqliteCatalog
         }
     }
 
-    /// <summary>Documents within the near-duplicate distance: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
-    private const string BandCandidatesSql = """
-        SELECT DISTINCT document_id, simhash FROM simhash_band
-        WHERE (band = 0 AND value = $b0) OR (band = 1 AND value = $b1) OR (band = 2 AND value = $b2) OR (band = 3 AND value = $b3)
-        """;
+    /// <summary>The SimHash log from row <c>?1</c> on: that row again, as it may have been extended since.</summary>
+    private const string SimHashLogFromSql = "SELECT id, entries FROM simhash_log WHERE id >= ?1 ORDER BY id";
 
-    /// <summary>Runs the prepared band query: by pigeonhole, a distance of 3 or less leaves one of the four 16-bit bands equal.</summary>
-    private List<(long Id, ulong SimHash, int Distance)> BandCandidates(RawStatement query, ulong simhash, long exclude)
+    /// <summary>
+    /// Brings the in-memory SimHash index up to date with the catalog: the first time every recorded SimHash, then
+    /// those recorded since (by this process or another one). Call under <see cref="_gate"/>; inside a write
+    /// transaction (which holds the write lock) what it reads is exactly what precedes this transaction's documents.
+    /// </summary>
+    private void CatchUpSimHashes(RawStatement? prepared)
     {
-        query.Start();
-        for (var band = 0; band < 4; band++)
+        var own = prepared is null ? new RawStatement(_connection, SimHashLogFromSql) : null;
+        try
         {
-            query.Bind(band + 1, Fingerprint.Band(simhash, band));
-        }
-
-        var found = new List<(long, ulong, int)>();
-        while (query.Step())
-        {
-            var id = query.Int64(0);
-            var other = (ulong)query.Int64(1);
-            var distance = Fingerprint.Distance(simhash, other);
-            if (id != exclude && distance <= _nearDuplicateDistance)
+            if (_simHashes.MaxDocumentId > 0 && !HoldsNewestSimHash())
             {
-                found.Add((id, other, distance));
+                _simHashes.Clear(); // another catalog file now: its documents are not the ones indexed
             }
-        }
 
-        query.Start();
-        return found;
+            var query = (prepared ?? own!).Start().Bind(1, _simHashes.LastLogRow);
+            while (query.Step())
+            {
+                _simHashes.AddEntries(query.Blob(1));
+                _simHashes.SeenLogRow(query.Int64(0));
+            }
+
+            query.Start();
+            _simHashes.MarkLoaded();
+        }
+        finally
+        {
+            own?.Dispose();
+        }
+    }
+
+    private bool HoldsNewestSimHash()
+    {
+        // A raw statement: it may run inside the record transaction, which commands would have to be told about.
+        using var check = new RawStatement(_connection, "SELECT simhash FROM document_fingerprint WHERE document_id = ?1");
+        return check.Start().Bind(1, _simHashes.MaxDocumentId).Step() && (ulong)check.Int64(0) == _simHashes.NewestSimHash;
     }
 
     /// <summary>Writes stored text and fingerprints inside the record transaction, flagging near-duplicates.</summary>
-    private readonly struct SearchWriter(SqliteCatalog catalog, SqliteCatalog.WriteStatements s)
+    /// <remarks>
+    /// The batch's own SimHashes join the in-memory index only once the transaction commits (<see cref="Committed"/>):
+    /// a rolled-back document must never be named as another's near-duplicate. Until then they are searched here.
+    /// </remarks>
+    private sealed class SearchWriter(SqliteCatalog catalog, SqliteCatalog.WriteStatements s)
     {
+        private readonly List<(long Id, ulong SimHash)> _batch = [];
+        private bool _caughtUp;
+        private long _logRow;
+
         public void Add(long documentId, SearchPayload payload)
         {
             s.InsertText.Start().Bind(1, documentId).Bind(2, payload.CompressedText).Bind(3, payload.Truncated ? 1L : 0L).Execute();
 
-            var simhash = payload.Fingerprint.SimHash;
-            // The nearest candidate, the oldest among equals (a loop: this runs for every new document).
-            (long Id, ulong SimHash, int Distance)? nearest = null;
-            foreach (var c in catalog.BandCandidates(s.BandCandidates, simhash, documentId))
+            if (!_caughtUp)
             {
-                if (nearest is not { } best || c.Distance < best.Distance || (c.Distance == best.Distance && c.Id < best.Id))
+                catalog.CatchUpSimHashes(s.SimHashLogFrom);
+                _caughtUp = true;
+            }
+
+            var simhash = payload.Fingerprint.SimHash;
+            var limit = catalog._nearDuplicateDistance;
+
+            // The nearest candidate, the oldest among equals (a loop: this runs for every new document).
+            (long Id, int Distance)? nearest = null;
+            foreach (var (id, _, distance) in catalog._simHashes.Within(simhash, limit, exclude: documentId))
+            {
+                Consider(ref nearest, id, distance);
+            }
+
+            foreach (var (id, other) in _batch)
+            {
+                if (Fingerprint.Distance(simhash, other) is var distance && distance <= limit)
                 {
-                    nearest = c;
+                    Consider(ref nearest, id, distance);
                 }
             }
 
@@ -375,13 +398,58 @@ internal sealed partial class SqliteCatalog
             }
 
             fingerprint.Execute();
-            var bands = s.InsertBands.Start();
-            for (var band = 0; band < 4; band++)
+            _batch.Add((documentId, simhash));
+        }
+
+        /// <summary>Before the commit: the batch's SimHashes join the log, extending its last row while it has room.</summary>
+        public void WriteLog()
+        {
+            if (_batch.Count == 0)
             {
-                bands.Bind(band + 1, Fingerprint.Band(simhash, band));
+                return;
             }
 
-            bands.Bind(5, documentId).Bind(6, (long)simhash).Execute();
+            var entries = new byte[_batch.Count * SimHashIndex.EntrySize];
+            for (var i = 0; i < _batch.Count; i++)
+            {
+                SimHashIndex.WriteEntry(entries.AsSpan(i * SimHashIndex.EntrySize), _batch[i].Id, _batch[i].SimHash);
+            }
+
+            var last = s.LastSimHashLogRow.Start();
+            var extend = last.Step() && last.Int64(1) + entries.Length <= SimHashIndex.EntriesPerRow * SimHashIndex.EntrySize;
+            _logRow = extend ? last.Int64(0) : 0;
+            last.Start();
+            if (extend)
+            {
+                s.ExtendSimHashLog.Start().Bind(1, _logRow).Bind(2, entries).Execute();
+            }
+            else
+            {
+                var append = s.AppendSimHashLog.Start().Bind(1, entries);
+                append.Step();
+                _logRow = append.Int64(0);
+                append.Start();
+            }
+        }
+
+        /// <summary>After the commit: the batch's documents are recorded, and now candidates for later ones.</summary>
+        public void Committed()
+        {
+            foreach (var (id, simhash) in _batch)
+            {
+                catalog._simHashes.Add(id, simhash);
+            }
+
+            // The catch-up inside this transaction read every row before this one: the next starts from here.
+            catalog._simHashes.SeenLogRow(_logRow);
+        }
+
+        private static void Consider(ref (long Id, int Distance)? nearest, long id, int distance)
+        {
+            if (nearest is not { } best || distance < best.Distance || (distance == best.Distance && id < best.Id))
+            {
+                nearest = (id, distance);
+            }
         }
     }
 }

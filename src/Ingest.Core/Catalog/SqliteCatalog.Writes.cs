@@ -49,10 +49,10 @@ internal sealed partial class SqliteCatalog
                     INSERT OR REPLACE INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
                     VALUES (?1, ?2, ?3, ?4, ?5)
                     """);
-                InsertBands = Prepare(catalog,
-                    "INSERT OR IGNORE INTO simhash_band (band, value, document_id, simhash) VALUES (0, ?1, ?5, ?6), (1, ?2, ?5, ?6), (2, ?3, ?5, ?6), (3, ?4, ?5, ?6)");
-                // Its $b0..$b3 are parameters 1..4: SQLite numbers named parameters in order of first appearance.
-                BandCandidates = Prepare(catalog, BandCandidatesSql);
+                SimHashLogFrom = Prepare(catalog, SimHashLogFromSql);
+                LastSimHashLogRow = Prepare(catalog, "SELECT id, length(entries) FROM simhash_log ORDER BY id DESC LIMIT 1");
+                ExtendSimHashLog = Prepare(catalog, "UPDATE simhash_log SET entries = CAST(entries || ?2 AS BLOB) WHERE id = ?1");
+                AppendSimHashLog = Prepare(catalog, "INSERT INTO simhash_log (entries) VALUES (?1) RETURNING id");
             }
             catch
             {
@@ -71,8 +71,10 @@ internal sealed partial class SqliteCatalog
         public RawStatement CompleteFailure { get; }
         public RawStatement InsertText { get; }
         public RawStatement InsertFingerprint { get; }
-        public RawStatement InsertBands { get; }
-        public RawStatement BandCandidates { get; }
+        public RawStatement SimHashLogFrom { get; }
+        public RawStatement LastSimHashLogRow { get; }
+        public RawStatement ExtendSimHashLog { get; }
+        public RawStatement AppendSimHashLog { get; }
 
         public void Dispose()
         {

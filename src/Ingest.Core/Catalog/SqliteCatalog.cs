@@ -1,5 +1,6 @@
 using Ingest.Configuration;
 using Ingest.Reading;
+using Ingest.Search;
 using Microsoft.Data.Sqlite;
 
 namespace Ingest.Catalog;
@@ -21,7 +22,10 @@ internal sealed partial class SqliteCatalog : ICatalog
     public string Path { get; }
 
     /// <summary>Opens (creating when <paramref name="readOnly"/> is false) and migrates the catalog.</summary>
-    public static SqliteCatalog Open(string path, bool readOnly, TimeProvider time, bool fullSync = true, int nearDuplicateDistance = 3)
+    /// <param name="simHashes">The near-duplicate index to share with other catalogs open on the same file in this process
+    /// (null: this catalog's own).</param>
+    public static SqliteCatalog Open(
+        string path, bool readOnly, TimeProvider time, bool fullSync = true, int nearDuplicateDistance = 3, SimHashIndex? simHashes = null)
     {
         path = System.IO.Path.GetFullPath(path);
         if (readOnly && !File.Exists(path))
@@ -67,7 +71,7 @@ internal sealed partial class SqliteCatalog : ICatalog
                 // before its commit (about 10% of a 10,000-file scan into a million documents).
                 Execute(connection, "PRAGMA cache_size = -32768;");
             }
-            return new SqliteCatalog(connection, time, path) { _nearDuplicateDistance = nearDuplicateDistance };
+            return new SqliteCatalog(connection, time, path) { _nearDuplicateDistance = nearDuplicateDistance, _simHashes = simHashes ?? new SimHashIndex() };
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
         {
@@ -212,7 +216,9 @@ internal sealed partial class SqliteCatalog : ICatalog
                 }
             }
 
+            search.WriteLog();
             tx.Commit();
+            search.Committed();
             return Task.FromResult<IReadOnlyList<RecordedItem>>(results);
         }
     }

@@ -120,6 +120,20 @@ internal static class SqliteSchema
         DROP TABLE simhash_band;
         ALTER TABLE simhash_band_v5 RENAME TO simhash_band;
         """,
+        // v6 (performance issue): four band rows per document at random places in a B-tree were a large part of a batch's
+        // dirty pages in a catalog of a million documents. The lookup now runs in memory (SimHashIndex), loaded from this
+        // append-only log of packed big-endian (document id, SimHash) pairs, 4,096 to a row: a million documents load
+        // from 16 MB in some 250 rows, and a batch only extends the last row.
+        """
+        CREATE TABLE simhash_log (
+            id              INTEGER PRIMARY KEY,
+            entries         BLOB    NOT NULL
+        );
+        INSERT INTO simhash_log (entries)
+            SELECT unhex(group_concat(printf('%016X%016X', document_id, simhash), '' ORDER BY document_id))
+            FROM document_fingerprint GROUP BY document_id >> 12 ORDER BY document_id >> 12;
+        DROP TABLE simhash_band;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

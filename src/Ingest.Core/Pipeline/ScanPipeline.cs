@@ -258,89 +258,132 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         var reserved = new HashSet<string>(StringComparer.Ordinal);
         var toIndex = new List<(long, byte[])>();
 
-        // The previous batch's disposals are marked done in the next batch's record transaction: one commit per batch
-        // instead of two. A crash before that commit leaves them pending, and reconcile finishes them as after any
-        // crash between a move and its bookkeeping; the last batch's are committed on their own below.
+        // A batch's files are moved while the next batch is recorded: the moves and their directory flushes are off the
+        // writer's path. One disposal runs at a time, so memory stays bounded. Finished disposals are marked done in a
+        // later batch's record transaction: one commit per batch instead of two. A crash before that commit leaves them
+        // pending, and reconcile finishes them as after any crash between a move and its bookkeeping; the last ones are
+        // committed on their own below.
         IReadOnlyList<DisposalDone> completed = [];
+        Task<DisposedBatch>? disposing = null;
 
         // The writer drains everything analysed even when cancelled: a committed batch is always disposed.
         Task<bool>? waiting = null;
-        while (await (waiting ?? reader.WaitToReadAsync(CancellationToken.None).AsTask()))
+        try
         {
-            waiting = null;
-            long textBytes = 0;
-            Task? deadline = null;
-            while (true)
+            while (await (waiting ?? reader.WaitToReadAsync(CancellationToken.None).AsTask()))
             {
-                while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
-                {
-                    textBytes += analysis.Facts?.Search?.TextUtf8?.Length ?? 0;
-                    if (analysis.Kind == AnalysisKind.Skipped)
-                    {
-                        summary.Skipped++;
-                        Log.Skipped(logger, analysis.Candidate.RelativePath, analysis.Reason!);
-                        continue;
-                    }
-
-                    batch.Add(IngestRecord.From(source.Name, analysis));
-                }
-
-                if (batch.Count == 0 || batch.Count >= MaxBatch || textBytes >= MaxBatchTextBytes)
-                {
-                    break;
-                }
-
-                // A writer faster than the readers would otherwise commit a few files at a time: a commit (a WAL flush,
-                // and rewriting every index page the batch touched) per handful of files. Wait a little for a fuller batch.
-                waiting = reader.WaitToReadAsync(CancellationToken.None).AsTask();
-                if (!waiting.IsCompleted)
-                {
-                    deadline ??= Task.Delay(MaxBatchDelay, time, CancellationToken.None);
-                    if (await Task.WhenAny(waiting, deadline) != waiting)
-                    {
-                        break; // the pending wait carries over to the next batch
-                    }
-                }
-
-                var more = await waiting;
                 waiting = null;
-                if (!more)
+                long textBytes = 0;
+                Task? deadline = null;
+                while (true)
                 {
-                    break; // every reader is done
+                    while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
+                    {
+                        textBytes += analysis.Facts?.Search?.TextUtf8?.Length ?? 0;
+                        if (analysis.Kind == AnalysisKind.Skipped)
+                        {
+                            summary.Skipped++;
+                            Log.Skipped(logger, analysis.Candidate.RelativePath, analysis.Reason!);
+                            continue;
+                        }
+
+                        batch.Add(IngestRecord.From(source.Name, analysis));
+                    }
+
+                    if (batch.Count == 0 || batch.Count >= MaxBatch || textBytes >= MaxBatchTextBytes)
+                    {
+                        break;
+                    }
+
+                    // A writer faster than the readers would otherwise commit a few files at a time: a commit (a WAL flush,
+                    // and rewriting every index page the batch touched) per handful of files. Wait a little for a fuller batch.
+                    waiting = reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                    if (!waiting.IsCompleted)
+                    {
+                        deadline ??= Task.Delay(MaxBatchDelay, time, CancellationToken.None);
+                        if (await Task.WhenAny(waiting, deadline) != waiting)
+                        {
+                            break; // the pending wait carries over to the next batch
+                        }
+                    }
+
+                    var more = await waiting;
+                    waiting = null;
+                    if (!more)
+                    {
+                        break; // every reader is done
+                    }
                 }
-            }
 
-            if (batch.Count == 0)
-            {
-                continue;
-            }
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
 
-            reserved.Clear();
-            var recorded = await catalog.RecordAsync(
-                batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, completed, CancellationToken.None);
-            completed = DisposeBatch(source, recorded, summary);
-            if (_search.Enabled)
-            {
-                // After the commit and outside it: the record never waits for the index, and a scan returns searchable.
-                toIndex.Clear();
+                var recorded = await catalog.RecordAsync(
+                    batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, completed, CancellationToken.None);
                 foreach (var item in recorded)
                 {
-                    if (item is { Status: OccurrenceStatus.New, DocumentId: { } id, Record.Facts.Search.TextUtf8: { } text })
-                    {
-                        toIndex.Add((id, text));
-                    }
+                    Count(item, summary);
                 }
 
-                await catalog.IndexAsync(toIndex, CancellationToken.None);
+                completed = await FinishAsync(disposing, reserved, summary);
+                disposing = Task.Run(() => DisposeBatch(source, recorded), CancellationToken.None);
+                if (_search.Enabled)
+                {
+                    // After the commit and outside it: the record never waits for the index, and a scan returns searchable.
+                    toIndex.Clear();
+                    foreach (var item in recorded)
+                    {
+                        if (item is { Status: OccurrenceStatus.New, DocumentId: { } id, Record.Facts.Search.TextUtf8: { } text })
+                        {
+                            toIndex.Add((id, text));
+                        }
+                    }
+
+                    await catalog.IndexAsync(toIndex, CancellationToken.None);
+                }
+
+                batch.Clear();
+                progress?.Report(summary);
             }
 
-            batch.Clear();
-            progress?.Report(summary);
+            await catalog.CompleteDisposalsAsync([.. completed, .. await FinishAsync(disposing, reserved, summary)], CancellationToken.None);
+        }
+        finally
+        {
+            // When recording fails, the batch being moved still finishes first: no move outlives the scan.
+            if (disposing is { IsCompleted: false })
+            {
+                await ((Task)disposing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
 
-        await catalog.CompleteDisposalsAsync(completed, CancellationToken.None);
         ct.ThrowIfCancellationRequested();
     }
+
+    /// <summary>Waits for a batch's disposal; its planned destinations now exist on disk (or stay free) and need no reservation.</summary>
+    private static async Task<IReadOnlyList<DisposalDone>> FinishAsync(Task<DisposedBatch>? disposing, HashSet<string> reserved, ScanSummary summary)
+    {
+        if (disposing is null)
+        {
+            return [];
+        }
+
+        var disposed = await disposing;
+        summary.DisposalErrors += disposed.Errors;
+        foreach (var item in disposed.Recorded)
+        {
+            if (item.Disposal.Destination is { } destination)
+            {
+                reserved.Remove(destination);
+            }
+        }
+
+        return disposed.Done;
+    }
+
+    private sealed record DisposedBatch(IReadOnlyList<RecordedItem> Recorded, List<DisposalDone> Done, int Errors);
 
     private static PlannedDisposal Plan(IngestSource source, string relativePath, OccurrenceStatus? status, AnalysisKind kind, ISet<string> reserved)
     {
@@ -357,15 +400,16 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
     }
 
     /// <summary>Moves or deletes a committed batch's files; returns the disposals to mark done (flushed first with Durability Full).</summary>
-    private List<DisposalDone> DisposeBatch(IngestSource source, IReadOnlyList<RecordedItem> recorded, ScanSummary summary)
+    /// <remarks>Runs beside the next batch's record: it touches the file system only, never the catalog or the summary.</remarks>
+    private DisposedBatch DisposeBatch(IngestSource source, IReadOnlyList<RecordedItem> recorded)
     {
         var sync = source.Durability == Durability.Full ? new DirectorySync() : null;
         var folders = new DestinationFolders();
         var done = new List<DisposalDone>(recorded.Count);
+        var errors = 0;
         foreach (var item in recorded)
         {
             var r = item.Record;
-            Count(item, summary);
             if (!item.IsFailure || r.Kind == AnalysisKind.Rejected)
             {
                 RemoveMarker(source, r.Path);
@@ -395,13 +439,13 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // The record stands and stays pending: the next scan retries the move first.
-                summary.DisposalErrors++;
+                errors++;
                 Log.DisposeFailed(logger, ex, r.Path);
             }
         }
 
         sync?.FlushAll();
-        return done;
+        return new DisposedBatch(recorded, done, errors);
     }
 
     private void Count(RecordedItem item, ScanSummary summary)

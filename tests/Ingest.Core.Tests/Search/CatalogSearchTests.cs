@@ -1,5 +1,7 @@
 using Ingest.Catalog;
+using Ingest.Configuration;
 using Ingest.Pipeline;
+using Ingest.Reading;
 using Ingest.Search;
 using Ingest.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -139,35 +141,38 @@ public sealed class CatalogSearchTests : PipelineHarness
     }
 
     [Fact]
-    public async Task Migration_FromVersion4_GivesEveryBandRowItsSimHash_AndNearDuplicatesAreStillFound()
+    public async Task Migration_FromVersion4_ReplacesTheBandTableWithTheSimHashLog_AndNearDuplicatesAreStillFound()
     {
         var original = Speech(1);
         Temp.Write("drop/a/original.txt", Encode.Utf8(original), Old);
         Temp.Write("drop/a/other.txt", Encode.Utf8(Speech(3)), Old);
         await Scan();
 
-        // Turn the catalog back into version 4: band rows without the SimHash.
+        // Turn the catalog back into version 4: band rows without the SimHash, no SimHash log.
         var path = Temp.Combine("data", "ingest.db");
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
             Execute(connection, """
-                CREATE TABLE band_v4 (band INTEGER NOT NULL, value INTEGER NOT NULL, document_id INTEGER NOT NULL,
+                DROP TABLE simhash_log;
+                CREATE TABLE simhash_band (band INTEGER NOT NULL, value INTEGER NOT NULL, document_id INTEGER NOT NULL,
                     PRIMARY KEY (band, value, document_id)) WITHOUT ROWID;
-                INSERT INTO band_v4 SELECT band, value, document_id FROM simhash_band;
-                DROP TABLE simhash_band;
-                ALTER TABLE band_v4 RENAME TO simhash_band;
+                INSERT INTO simhash_band SELECT b.value, (simhash >> (16 * b.value)) & 65535, document_id
+                    FROM document_fingerprint, (SELECT 0 AS value UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) b;
                 PRAGMA user_version = 4;
                 """);
+            Assert.Equal(8L, Scalar(connection, "SELECT count(*) FROM simhash_band"));
         }
 
+        // A new process: its index is loaded from the migrated catalog.
         using var migrated = SqliteCatalog.Open(path, readOnly: false, Time);
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
-            Assert.Equal(5, SqliteSchema.GetVersion(connection));
-            Assert.Equal(8L, Scalar(connection, "SELECT count(*) FROM simhash_band"));
-            Assert.Equal(8L, Scalar(connection, "SELECT count(*) FROM simhash_band b JOIN document_fingerprint f USING (document_id) WHERE b.simhash = f.simhash"));
+            Assert.Equal(6, SqliteSchema.GetVersion(connection));
+            Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE name = 'simhash_band'"));
+            Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM simhash_log"));
+            Assert.Equal(2L * SimHashIndex.EntrySize, Scalar(connection, "SELECT length(entries) FROM simhash_log"));
         }
 
         var edited = original.ToCharArray();
@@ -177,6 +182,129 @@ public sealed class CatalogSearchTests : PipelineHarness
 
         var docs = (await migrated.ListDocumentsAsync(null, CancellationToken.None)).ToDictionary(d => d.Occurrences[0].Path);
         Assert.Equal(docs["a/original.txt"].Sha256, docs["b/edited.txt"].NearDuplicateOf?.Sha256);
+    }
+
+    [Fact]
+    public async Task Ingest_NearDuplicateOfADocumentAnotherProcessRecorded_IsFlagged()
+    {
+        var original = Speech(1);
+        var path = Temp.Combine("data", "ingest.db");
+
+        // This catalog loads its index first (two scans: the second reads the log row the first wrote); then "another
+        // process" (its own catalog and index) records the original, in that same log row.
+        Temp.Write("drop/a/other.txt", Encode.Utf8(Speech(3)), Old);
+        await Scan();
+        Temp.Write("drop/a/third.txt", Encode.Utf8(Speech(4)), Old);
+        await Scan();
+        using (var other = SqliteCatalog.Open(path, readOnly: false, Time))
+        {
+            Temp.Write("drop/b/original.txt", Encode.Utf8(original), Old);
+            await Pipeline.RunAsync(Source(), other, 2, CancellationToken.None);
+        }
+
+        var edited = original.ToCharArray();
+        edited[100] = '国';
+        Temp.Write("drop/c/edited.txt", Encode.Utf8(new string(edited)), Old);
+        await Scan();
+
+        var docs = (await Catalog.ListDocumentsAsync(null, CancellationToken.None)).ToDictionary(d => d.Occurrences[0].Path);
+        Assert.Equal(docs["b/original.txt"].Sha256, docs["c/edited.txt"].NearDuplicateOf?.Sha256);
+    }
+
+    [Fact]
+    public async Task Record_RolledBackBatch_NeverBecomesANearDuplicateTarget()
+    {
+        var original = Speech(1);
+        var edited = original.ToCharArray();
+        edited[100] = '国';
+        var source = Source();
+
+        // The batch fails after the original's fingerprint is written (planning its disposal throws): it rolls back.
+        Temp.Write("drop/a/original.txt", Encode.Utf8(original), Old);
+        var analysis = FileAnalyzer.AnalyzePath(Temp.Combine("drop", "a", "original.txt"), "a/original.txt", null, CancellationToken.None, captureBytes: 64 * 1024);
+        await Assert.ThrowsAsync<IOException>(() => Catalog.RecordAsync(
+            [IngestRecord.From(source.Name, analysis)], (_, _) => throw new IOException("disk gone"), TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Empty(await Catalog.ListDocumentsAsync(null, CancellationToken.None));
+
+        File.Delete(Temp.Combine("drop", "a", "original.txt"));
+        Temp.Write("drop/b/edited.txt", Encode.Utf8(new string(edited)), Old);
+        var summary = await Scan();
+
+        Assert.Equal(1, summary.New);
+        var doc = Assert.Single(await Catalog.ListDocumentsAsync(null, CancellationToken.None));
+        Assert.Null(doc.NearDuplicateOf);
+    }
+
+    [Fact]
+    public async Task Ingest_IndexSharedWithACatalogFileSinceReplaced_ForgetsTheOldDocuments()
+    {
+        var original = Speech(1);
+        var shared = new SimHashIndex();
+        var oldPath = Temp.Combine("data", "old.db");
+        using (var old = SqliteCatalog.Open(oldPath, readOnly: false, Time, simHashes: shared))
+        {
+            Temp.Write("drop/a/original.txt", Encode.Utf8(original), Old);
+            await Pipeline.RunAsync(Source(), old, 2, CancellationToken.None);
+        }
+
+        Assert.Equal(1, shared.Count);
+
+        // The same process, a new catalog file (restored, recreated), where document 1 is another text: the edit has
+        // nothing to be a near-duplicate of.
+        using var fresh = SqliteCatalog.Open(Temp.Combine("data", "new.db"), readOnly: false, Time, simHashes: shared);
+        Temp.Write("drop/b/other.txt", Encode.Utf8(Speech(3)), Old);
+        await Pipeline.RunAsync(Source(), fresh, 2, CancellationToken.None);
+        var edited = original.ToCharArray();
+        edited[100] = '国';
+        Temp.Write("drop/c/edited.txt", Encode.Utf8(new string(edited)), Old);
+        await Pipeline.RunAsync(Source(), fresh, 2, CancellationToken.None);
+
+        var docs = (await fresh.ListDocumentsAsync(null, CancellationToken.None)).ToDictionary(d => d.Occurrences[0].Path);
+        Assert.Null(docs["c/edited.txt"].NearDuplicateOf);
+        Assert.Equal(2, shared.Count);
+    }
+
+    [Fact]
+    public async Task Record_ManyBatches_ExtendTheSimHashLogRowByRow_AndANewProcessLoadsEveryEntry()
+    {
+        // 5,000 documents in batches of 1,000: a batch extends the last row while it fits in 4,096 entries.
+        var path = Temp.Combine("data", "ingest.db");
+        var random = new Random(7);
+        var hashes = new List<ulong>();
+        for (var b = 0; b < 5; b++)
+        {
+            var batch = new List<IngestRecord>();
+            for (var i = 0; i < 1000; i++)
+            {
+                var simhash = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63);
+                hashes.Add(simhash);
+                var search = new SearchPayload(null, [1], false, new Fingerprint(simhash, new uint[64]));
+                var sha = Convert.ToHexStringLower(BitConverter.GetBytes(hashes.Count)).PadLeft(64, '0');
+                batch.Add(new IngestRecord("default", $"d{b}/{i}.txt", 10, Old, new DocumentFacts(sha, 10, "utf-8", false, 1, "t", 1, sha, Search: search),
+                    null, AnalysisKind.Document));
+            }
+
+            await Catalog.RecordAsync(batch, (_, _) => new PlannedDisposal(Disposition.Keep, null), TimeSpan.FromMinutes(1), CancellationToken.None);
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Assert.Equal(2L, Scalar(connection, "SELECT count(*) FROM simhash_log"));
+            Assert.Equal(4000L * SimHashIndex.EntrySize, Scalar(connection, "SELECT length(entries) FROM simhash_log ORDER BY id LIMIT 1"));
+            Assert.Equal(1000L * SimHashIndex.EntrySize, Scalar(connection, "SELECT length(entries) FROM simhash_log ORDER BY id DESC LIMIT 1"));
+        }
+
+        // A new process (its own index, loaded by its first lookup): every document's SimHash, with its document id.
+        var index = new SimHashIndex();
+        using var reopened = SqliteCatalog.Open(path, readOnly: true, Time, simHashes: index);
+        var first = Assert.Single(await reopened.ListDocumentsAsync(1, CancellationToken.None));
+        await reopened.FindSimilarAsync(first.Sha256, CancellationToken.None);
+        Assert.Equal(5000, index.Count);
+        for (var k = 0; k < hashes.Count; k++)
+        {
+            Assert.Contains(index.Within(hashes[k], 0), c => c.Id == k + 1);
+        }
     }
 
     [Fact]

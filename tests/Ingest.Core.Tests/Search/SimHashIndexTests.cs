@@ -1,0 +1,93 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Ingest.Search;
+
+namespace Ingest.Tests.Search;
+
+public sealed class SimHashIndexTests
+{
+    /// <summary>SimHashes in clusters (a base and copies with a few bits flipped), so that near neighbours exist.</summary>
+    private static ulong[] Clustered(int seed, int clusters, int perCluster)
+    {
+        var random = new Random(seed);
+        var list = new List<ulong>();
+        for (var c = 0; c < clusters; c++)
+        {
+            var center = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 40);
+            for (var k = 0; k < perCluster; k++)
+            {
+                var h = center;
+                for (var flips = random.Next(6); flips > 0; flips--)
+                {
+                    h ^= 1UL << random.Next(64);
+                }
+
+                list.Add(h);
+            }
+        }
+
+        return [.. list.OrderBy(_ => random.Next())];
+    }
+
+    [Fact]
+    public void Within_FindsExactlyTheDocumentsABruteForceScanFinds_EachOnce()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(
+            Gen.Choose(0, int.MaxValue).ToArbitrary(),
+            Gen.Choose(0, 3).ToArbitrary(),
+            (int seed, int maxDistance) =>
+            {
+                var hashes = Clustered(seed, clusters: 20, perCluster: 8);
+                var index = new SimHashIndex();
+                for (var i = 0; i < hashes.Length; i++)
+                {
+                    index.Add(i + 1, hashes[i]);
+                }
+
+                foreach (var (probe, self) in hashes.Select((h, i) => (h, (long)i + 1)))
+                {
+                    var expected = hashes.Select((h, i) => (Id: (long)i + 1, SimHash: h, Distance: Fingerprint.Distance(probe, h)))
+                        .Where(c => c.Distance <= maxDistance && c.Id != self).OrderBy(c => c.Id).ToList();
+                    var actual = index.Within(probe, maxDistance, exclude: self).OrderBy(c => c.Id).ToList();
+                    if (!expected.SequenceEqual(actual))
+                    {
+                        throw new InvalidOperationException($"probe {probe:x16}: expected {expected.Count}, got {actual.Count}");
+                    }
+                }
+            }));
+    }
+
+    [Fact]
+    public void Add_AnIdNotAboveTheNewest_IsIgnored()
+    {
+        var index = new SimHashIndex();
+        index.Add(5, 0xABCD);
+        index.Add(5, 0xABCD);
+        index.Add(3, 0x1234);
+
+        Assert.Equal(1, index.Count);
+        Assert.Equal(5, index.MaxDocumentId);
+        Assert.Empty(index.Within(0x1234, 3));
+        Assert.Equal((5L, 0xABCDUL, 0), Assert.Single(index.Within(0xABCD, 0)));
+    }
+
+    [Fact]
+    public void Clear_ForgetsEveryDocument_AndTheIndexFillsAgain()
+    {
+        var index = new SimHashIndex();
+        for (var i = 1; i <= 3000; i++)
+        {
+            index.Add(i, unchecked((ulong)i * 0x9E3779B97F4A7C15UL));
+        }
+
+        index.MarkLoaded();
+        index.Clear();
+
+        Assert.False(index.IsLoaded);
+        Assert.Equal(0, index.Count);
+        Assert.Equal(0, index.MaxDocumentId);
+        Assert.Empty(index.Within(unchecked(2 * 0x9E3779B97F4A7C15UL), 3));
+        index.Add(1, 42);
+        Assert.Equal(1, Assert.Single(index.Within(43, 1)).Id);
+    }
+}
