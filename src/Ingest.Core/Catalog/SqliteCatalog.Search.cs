@@ -325,6 +325,13 @@ internal sealed partial class SqliteCatalog
                 _simHashes.Clear(); // another catalog file now: its documents are not the ones indexed
             }
 
+            if (!_simHashes.IsLoaded)
+            {
+                // length() of a blob reads its row header, not its pages.
+                using var size = new RawStatement(_connection, "SELECT coalesce(sum(length(entries)), 0) FROM simhash_log");
+                _simHashes.Reserve(size.Start().Step() ? size.Int64(0) / SimHashIndex.EntrySize : 0);
+            }
+
             var query = (prepared ?? own!).Start().Bind(1, _simHashes.LastLogRow);
             while (query.Step())
             {

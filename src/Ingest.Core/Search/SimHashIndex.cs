@@ -107,37 +107,53 @@ internal sealed class SimHashIndex
     {
         lock (_gate)
         {
-            if (documentId <= MaxDocumentId)
-            {
-                return; // ids only grow: this one is in already (a catch-up overlapping what this process added)
-            }
+            EnsureCapacity(_count + 1);
+            AddLocked(documentId, simHash);
+        }
+    }
 
-            if (_count == _ids.Length)
-            {
-                Grow();
-            }
-
-            var slot = _count++;
-            _ids[slot] = documentId;
-            _hashes[slot] = simHash;
-            for (var b = 0; b < Bands; b++)
-            {
-                ref var head = ref _heads[b][Fingerprint.Band(simHash, b)];
-                _next[b][slot] = head;
-                head = slot;
-            }
-
-            MaxDocumentId = documentId;
+    /// <summary>Makes room for <paramref name="documents"/> more at once: growing by doubling to a million documents
+    /// allocated (and had the kernel zero) twice the memory, which was most of the load time.</summary>
+    public void Reserve(long documents)
+    {
+        lock (_gate)
+        {
+            EnsureCapacity((int)Math.Min(Array.MaxLength, _count + documents));
         }
     }
 
     /// <summary>Adds the packed entries of a log row, skipping those already added.</summary>
     public void AddEntries(ReadOnlySpan<byte> entries)
     {
-        for (var i = 0; i + EntrySize <= entries.Length; i += EntrySize)
+        // One lock and one resize per row: a million documents load in tens of milliseconds, not hundreds.
+        lock (_gate)
         {
-            Add(BinaryPrimitives.ReadInt64BigEndian(entries[i..]), BinaryPrimitives.ReadUInt64BigEndian(entries[(i + 8)..]));
+            EnsureCapacity(_count + (entries.Length / EntrySize));
+            for (var i = 0; i + EntrySize <= entries.Length; i += EntrySize)
+            {
+                AddLocked(BinaryPrimitives.ReadInt64BigEndian(entries[i..]), BinaryPrimitives.ReadUInt64BigEndian(entries[(i + 8)..]));
+            }
         }
+    }
+
+    private void AddLocked(long documentId, ulong simHash)
+    {
+        if (documentId <= MaxDocumentId)
+        {
+            return; // ids only grow: this one is in already (a catch-up overlapping what this process added)
+        }
+
+        var slot = _count++;
+        _ids[slot] = documentId;
+        _hashes[slot] = simHash;
+        for (var b = 0; b < Bands; b++)
+        {
+            ref var head = ref _heads[b][Fingerprint.Band(simHash, b)];
+            _next[b][slot] = head;
+            head = slot;
+        }
+
+        MaxDocumentId = documentId;
     }
 
     /// <summary>Packs a document's log entry.</summary>
@@ -188,9 +204,14 @@ internal sealed class SimHashIndex
         return false;
     }
 
-    private void Grow()
+    private void EnsureCapacity(int needed)
     {
-        var size = Math.Max(1024, _ids.Length * 2);
+        if (needed <= _ids.Length)
+        {
+            return;
+        }
+
+        var size = Math.Max(needed, Math.Max(1024, _ids.Length * 2));
         Array.Resize(ref _ids, size);
         Array.Resize(ref _hashes, size);
         for (var b = 0; b < Bands; b++)
