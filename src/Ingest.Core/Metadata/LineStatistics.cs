@@ -63,7 +63,8 @@ internal sealed class LineStatistics : IDisposable
 
                 if (nextLf > i && SimpleLine.Count(text[i..nextLf]) is var han and >= 0)
                 {
-                    AddSimpleLine(text[i..nextLf], han);
+                    var line = text[i..nextLf];
+                    AddSimpleLine(line.Length, han, line[..Math.Min(line.Length, OutlineParser.MaxTextLength)]);
                     i = nextLf + 1;
                     continue;
                 }
@@ -89,14 +90,19 @@ internal sealed class LineStatistics : IDisposable
         }
     }
 
+    /// <summary>True at the start of a line with nothing pending: a whole simple line may be added at once.</summary>
+    public bool AtLineStart => !_lineHasChars && !_pendingCr && _pendingHigh == '\0';
+
     /// <summary>
     /// What the character-by-character path does for a line of <see cref="SimpleLine"/> characters and its LF:
     /// every character counts, the ideographs are CJK letters whose words never count, the heading runs to the
-    /// first 。, and the line ends.
+    /// first 。, and the line ends. Only at <see cref="AtLineStart"/>.
     /// </summary>
-    private void AddSimpleLine(ReadOnlySpan<char> line, int han)
+    /// <param name="length">The line's characters, without its LF.</param>
+    /// <param name="head">Its first characters, at least <see cref="OutlineParser.MaxTextLength"/> of them (or all).</param>
+    public void AddSimpleLine(int length, int han, ReadOnlySpan<char> head)
     {
-        _chars += line.Length;
+        _chars += length;
         _cjk += han;
         _scripts.Letters += han;
         _scripts.Cjk += han;
@@ -104,9 +110,9 @@ internal sealed class LineStatistics : IDisposable
         _lineHasContent = true;
         if (_outline.Count < MaxOutlineEntries)
         {
-            var stop = line.IndexOf('。');
-            var take = Math.Min(stop < 0 ? line.Length : stop, OutlineParser.MaxTextLength);
-            line[..take].CopyTo(_heading);
+            var stop = head.IndexOf('。');
+            var take = Math.Min(stop < 0 ? head.Length : stop, OutlineParser.MaxTextLength);
+            head[..take].CopyTo(_heading);
             _headingLength = take;
             _headingScalars = take;
         }
@@ -405,7 +411,84 @@ internal static class SimpleLine
         return bits;
     }
 
-    private static bool IsPunctuation(char c) => (PunctuationBits[c >> 5] & (1u << (c & 31))) != 0;
+    internal static bool IsPunctuation(char c) => (PunctuationBits[c >> 5] & (1u << (c & 31))) != 0;
+
+    /// <summary>
+    /// <see cref="Count"/> on UTF-8 bytes, which it also validates: the number of characters and of ideographs when
+    /// every character is simple (all of them are three-byte sequences), else (-1, -1). A line that is not simple,
+    /// valid or not, is left to the decoder.
+    /// </summary>
+    public static (int Chars, int Han) CountUtf8(ReadOnlySpan<byte> line)
+    {
+        if (line.Length % 3 != 0)
+        {
+            return (-1, -1);
+        }
+
+        var han = 0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Ten characters (30 bytes) a step, so every step starts on a character: leads where i % 3 == 0, continuation
+            // bytes elsewhere; E5-E9 leads, and E4 leads followed by B8 or more, are ideographs. The few others (about one
+            // in nine in prose) are checked one by one. The second load, one byte on, gives each lead its next byte.
+            const uint leads = 0b001_001_001_001_001_001_001_001_001_001;
+            const uint step = (1u << 30) - 1;
+            ref var start = ref MemoryMarshal.GetReference(line);
+            for (; i + 33 <= line.Length; i += 30)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var next = Vector256.LoadUnsafe(ref start, (nuint)i + 1);
+                var lead = Vector256.Equals(v & Vector256.Create((byte)0xF0), Vector256.Create((byte)0xE0)).ExtractMostSignificantBits() & step;
+                var continuation = Vector256.Equals(v & Vector256.Create((byte)0xC0), Vector256.Create((byte)0x80)).ExtractMostSignificantBits() & step;
+                if (lead != leads || continuation != (~leads & step))
+                {
+                    return (-1, -1);
+                }
+
+                var ideograph = (Vector256.LessThanOrEqual(v - Vector256.Create((byte)0xE5), Vector256.Create((byte)(0xE9 - 0xE5)))
+                    | (Vector256.Equals(v, Vector256.Create((byte)0xE4)) & Vector256.GreaterThanOrEqual(next, Vector256.Create((byte)0xB8))))
+                    .ExtractMostSignificantBits() & leads;
+                han += BitOperations.PopCount(ideograph);
+                for (var other = leads & ~ideograph; other != 0; other &= other - 1)
+                {
+                    var at = i + BitOperations.TrailingZeroCount(other);
+                    if (!IsSimplePunctuation(line[at], line[at + 1], line[at + 2]))
+                    {
+                        return (-1, -1);
+                    }
+                }
+            }
+        }
+
+        for (; i < line.Length; i += 3)
+        {
+            var (lead, second, third) = (line[i], line[i + 1], line[i + 2]);
+            if ((second & 0xC0) != 0x80 || (third & 0xC0) != 0x80)
+            {
+                return (-1, -1);
+            }
+
+            // U+4E00..U+9FFF is E4 B8 80..E9 BF BF.
+            if (lead is >= 0xE5 and <= 0xE9 || (lead == 0xE4 && second >= 0xB8))
+            {
+                han++;
+                continue;
+            }
+
+            if (!IsSimplePunctuation(lead, second, third))
+            {
+                return (-1, -1);
+            }
+        }
+
+        return (line.Length / 3, han);
+    }
+
+    /// <summary>A three-byte sequence (continuation bytes already checked) that is simple punctuation.</summary>
+    private static bool IsSimplePunctuation(byte lead, byte second, byte third) =>
+        // Lead bytes E0 and ED also need range checks (overlong forms, surrogates); no simple punctuation uses them.
+        lead is >= 0xE1 and <= 0xEF and not 0xED && IsPunctuation((char)(((lead & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F)));
 
     /// <summary>The number of ideographs when every character of <paramref name="line"/> is simple, else -1.</summary>
     public static int Count(ReadOnlySpan<char> line)

@@ -137,6 +137,112 @@ internal sealed class TextMetricsBuilder : IDisposable
         _carryLength = pending.Length - cut;
     }
 
+    private static ReadOnlySpan<byte> Lf => "\n"u8;
+
+    // AppendUtf8: the decoder holds part of a line (a segment without its LF went through it).
+    private bool _midLine;
+
+    /// <summary>
+    /// Adds BOM-free UTF-8 bytes. Whole lines of <see cref="SimpleLine"/> characters (most lines of Chinese prose) are
+    /// validated and counted straight from the bytes, with no decoding; everything else goes through the strict
+    /// <paramref name="decoder"/> and <see cref="Append"/>, exactly as before. Throws the decoder's
+    /// <see cref="DecoderFallbackException"/>, its index relative to <paramref name="bytes"/>.
+    /// </summary>
+    /// <param name="scratch">Room for the characters of <paramref name="bytes"/>.</param>
+    /// <returns>True when the text holds a NUL character.</returns>
+    public bool AppendUtf8(ReadOnlySpan<byte> bytes, Decoder decoder, bool flush, Span<char> scratch)
+    {
+        var nul = false;
+        var i = 0;
+        while (i < bytes.Length)
+        {
+            var rest = bytes[i..];
+            var lf = rest.IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                nul |= DecodeAndAppend(rest, decoder, flush: false, i, scratch);
+                _midLine = true;
+                break;
+            }
+
+            var line = rest[..lf];
+            if (!_midLine && _titleState == TitleState.Done && SimpleLine.Enabled && !line.IsEmpty && SimpleLine.CountUtf8(line) is ( >= 0, var han) counts)
+            {
+                // Everything before is complete text ending in LF, and the line starts with a stable boundary.
+                Process(_carry.AsSpan(0, _carryLength));
+                _carryLength = 0;
+                if (_statistics.AtLineStart)
+                {
+                    AddSimpleLine(line, counts.Chars, han);
+                    i += lf + 1;
+                    continue;
+                }
+            }
+
+            nul |= DecodeAndAppend(rest[..(lf + 1)], decoder, flush: false, i, scratch);
+            _midLine = false;
+            i += lf + 1;
+        }
+
+        if (flush)
+        {
+            nul |= DecodeAndAppend([], decoder, flush: true, bytes.Length, scratch);
+        }
+
+        return nul;
+    }
+
+    private bool DecodeAndAppend(ReadOnlySpan<byte> bytes, Decoder decoder, bool flush, int offset, Span<char> scratch)
+    {
+        int count;
+        try
+        {
+            count = decoder.GetChars(bytes, scratch, flush);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new DecoderFallbackException(ex.Message, ex.BytesUnknown, ex.Index + offset);
+        }
+
+        var text = scratch[..count];
+        Append(text);
+        return text.Contains('\0');
+    }
+
+    /// <summary>What <see cref="Append"/> does for a simple line and its LF, from its bytes (valid, CR-free and NFC).</summary>
+    private void AddSimpleLine(ReadOnlySpan<byte> line, int chars, int han)
+    {
+        // The heading matters only when the line starts with an outline marker, which OutlineParser tells from its first
+        // seven characters (up to the first 。): decode those, and the rest of the heading only for a marker.
+        Span<char> head = stackalloc char[OutlineParser.MaxTextLength];
+        var prefix = head[..Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * 8)], head)];
+        var stop = prefix.IndexOf('。');
+        var isHeading = OutlineParser.Level(stop < 0 ? prefix : prefix[..stop]) > 0;
+        var headChars = isHeading ? Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * OutlineParser.MaxTextLength)], head) : 0;
+        _statistics.AddSimpleLine(chars, han, head[..headChars]);
+
+        _any = true;
+        _terminators++;
+        if (_replayRawPrefix is not null)
+        {
+            _rawBytes += line.Length + 1;
+        }
+        else
+        {
+            _textHash.AppendData(line);
+            _textHash.AppendData(Lf);
+        }
+
+        if (_capture is not null && !CaptureTruncated)
+        {
+            Capture(line);
+            Capture(Lf);
+        }
+
+        _endsWithTerminator = true;
+        _previousWasCr = false;
+    }
+
     /// <summary>Flushes the remaining text and returns the metrics.</summary>
     /// <param name="rawBytesSha256">In raw mode: the SHA-256 of all the bytes, which is the text hash if the mode held.</param>
     public TextMetrics Complete(ReadOnlySpan<byte> rawBytesSha256 = default)

@@ -155,6 +155,122 @@ public sealed class FastPathPropertyTests
         }));
     }
 
+    // Whole lines of prose (most of them simple: ideographs and the punctuation SimpleLine takes) after a title, and
+    // the lines around them that must go through the decoder.
+    private static readonly string[] SimpleFragments =
+        ["中文，", "建设。", "一、", "（三）", "“引号”", "——", "…", "《书》", "丁", "鿿", "十二、", "【注】", "「引」", "『号』", "；", "？！", "（）", "的"];
+
+    // Long lines (the vector steps of 30 bytes), now and then with one character that is not simple at any place.
+    private static readonly Gen<string> LongLineGen =
+        from parts in Gen.Elements(SimpleFragments).ListOf()
+        from spoiler in Gen.Elements("", "", "", "\u4DC0", "a", "か", "\u3000", "·", "𠀀", "\uF900", "é", "\t", "﹐")
+        from at in Gen.Choose(0, 1000)
+        let line = string.Concat(parts)
+        select line.Insert((int)((long)line.Length * at / 1001), spoiler);
+
+    private static readonly Gen<string> ProseLinesGen =
+        (from title in Gen.Elements("讲话稿", "Title", "  标题  ", "")
+         from lines in Gen.OneOf(
+                 Gen.Elements("中文，建设。", "一、总体要求", "（三）加强管理：", "“引号”——…《书》", "\u4DC0", "䷀卦", "·中", "", "  ", "a中", "中\r", "か",
+                     "\uF900", "𠀀字", "﹐", "\u3000中", "丁", "鿿", "中文", "十二、", "【注】「引」『号』；？！（）"),
+                 LongLineGen,
+                 Gen.Elements(Pieces))
+             .ListOf()
+         select title + "\n" + string.Join("\n", lines) + "\n");
+
+    /// <summary>The analyzer's way: strict decoding chunk by chunk; the absolute position of the first invalid byte, if any.</summary>
+    private static long? FirstInvalid(byte[] bytes, int chunk)
+    {
+        var decoder = new UTF8Encoding(false, true).GetDecoder();
+        var chars = new char[chunk + 1];
+        for (var i = 0; ; i += chunk)
+        {
+            var length = Math.Min(chunk, bytes.Length - i);
+            try
+            {
+                decoder.GetChars(bytes.AsSpan(i, length), chars, flush: length < chunk);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                return i + Math.Max(ex.Index, 0);
+            }
+
+            if (length < chunk)
+            {
+                return null;
+            }
+        }
+    }
+
+    [Fact]
+    public void Builder_Utf8BytesInRandomChunks_AgreesWithTheReference_AndFailsWhereTheDecoderFails()
+    {
+        var gen = from text in ProseLinesGen
+                  from chunk in Gen.OneOf(Gen.Choose(1, 64), Gen.Choose(64, 4096))
+                  from corrupt in Gen.Elements(-1, -1, 0, 1, 2, 3, 4, 5)
+                  from place in Gen.Choose(0, 1000)
+                  select (text, chunk, corrupt, place);
+        var simple = 0;
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(600), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(t.text);
+            if (t.corrupt >= 0 && bytes.Length > 0)
+            {
+                // A stray continuation byte, a cut sequence, an overlong form, a surrogate, or a byte of a character
+                // overwritten with ASCII or a two-byte lead: each invalid UTF-8 (or, over ASCII, another valid text).
+                var at = (int)((long)bytes.Length * t.place / 1001);
+                if (t.corrupt >= 4)
+                {
+                    bytes[at] = t.corrupt == 4 ? (byte)0x41 : (byte)0xC3;
+                }
+                else
+                {
+                    byte[] bad = t.corrupt switch { 0 => [0x80], 1 => [0xE4, 0xB8], 2 => [0xE0, 0x80, 0x80], _ => [0xED, 0xA0, 0x80] };
+                    bytes = [.. bytes[..at], .. bad, .. bytes[at..]];
+                }
+            }
+
+            var invalid = FirstInvalid(bytes, t.chunk);
+            using var b = new TextMetricsBuilder(64);
+            b.UseRawUtf8AsText((count, hash) => hash.AppendData(bytes, 0, checked((int)count)));
+            var decoder = new UTF8Encoding(false, true).GetDecoder();
+            var scratch = new char[t.chunk + 1];
+            long? failedAt = null;
+            for (var i = 0; ; i += t.chunk)
+            {
+                var length = Math.Min(t.chunk, bytes.Length - i);
+                try
+                {
+                    Assert.False(b.AppendUtf8(bytes.AsSpan(i, length), decoder, flush: length < t.chunk, scratch));
+                }
+                catch (DecoderFallbackException ex)
+                {
+                    failedAt = i + Math.Max(ex.Index, 0);
+                    break;
+                }
+
+                if (length < t.chunk)
+                {
+                    break;
+                }
+            }
+
+            Assert.Equal(invalid, failedAt);
+            if (invalid is not null)
+            {
+                return;
+            }
+
+            var expected = Reference(Encoding.UTF8.GetString(bytes), 64, out var capturedExpected, out var fpExpected);
+            var actual = b.Complete(SHA256.HashData(bytes));
+            Assert.Equal(Show(expected), Show(actual));
+            Assert.Equal(capturedExpected, b.CapturedText.ToArray());
+            Assert.Equal(fpExpected?.SimHash, b.Fingerprint?.SimHash);
+            simple += t.text.Contains("\n中文，建设。\n", StringComparison.Ordinal) ? 1 : 0;
+        }));
+        Assert.True(simple > 20, $"only {simple} texts had a simple line to count from bytes");
+    }
+
     [Fact]
     public void AllStable_ImpliesNfc_ForEveryStableCharacterAfterEveryOther()
     {

@@ -63,8 +63,8 @@ public sealed class FileAnalyzerParallelTests : IDisposable
     }
 
     [Theory]
-    [InlineData(3 * FileAnalyzer.BufferSize + 100)] // in the half of a chunk the other core decodes
-    [InlineData(3 * FileAnalyzer.BufferSize + FileAnalyzer.BufferSize / 2 + 100)] // in the half this one decodes
+    [InlineData(FileAnalyzer.LargeBufferSize + 100)] // past the head, in the half of a chunk the other core decodes
+    [InlineData(FileAnalyzer.LargeBufferSize + FileAnalyzer.LargeBufferSize / 2 + 100)] // in the half this one decodes
     public void Analyze_LargeUtf8WithBomAndAnInvalidByte_NamesItsOffset(int at)
     {
         byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Ascii(LargeSize))];
