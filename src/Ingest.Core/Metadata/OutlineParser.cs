@@ -9,6 +9,12 @@ internal static class OutlineParser
     /// <summary>The longest heading text kept, in characters (scalar values).</summary>
     public const int MaxTextLength = 200;
 
+    /// <summary>
+    /// False when no line starting with <paramref name="first"/> (not whitespace) can have a marker other than Markdown's
+    /// # or a digit: every marker of a line without them starts with a Chinese numeral or an opening parenthesis.
+    /// </summary>
+    public static bool CanStartChineseMarker(char first) => first is '（' or '(' || IsChineseNumeral(first);
+
     /// <summary>The level of the marker that starts <paramref name="line"/>, or 0 when there is none.</summary>
     /// <param name="line">The line with its leading whitespace removed.</param>
     public static int Level(ReadOnlySpan<char> line)
@@ -93,7 +99,7 @@ internal static class OutlineParser
         return i < s.Length && IsDigit(s[i]) ? 0 : i;
     }
 
-    private static bool IsChineseNumeral(char c) => c is '一' or '二' or '三' or '四' or '五' or '六' or '七' or '八' or '九' or '十' or '百' or '零' or '〇' or '两';
+    internal static bool IsChineseNumeral(char c) => c is '一' or '二' or '三' or '四' or '五' or '六' or '七' or '八' or '九' or '十' or '百' or '零' or '〇' or '两';
 
     private static bool IsDigit(char c) => char.IsAsciiDigit(c) || c is >= '０' and <= '９';
 }

@@ -141,6 +141,7 @@ internal sealed class TextMetricsBuilder : IDisposable
 
     // AppendUtf8: the decoder holds part of a line (a segment without its LF went through it).
     private bool _midLine;
+    private readonly char[] _head = new char[OutlineParser.MaxTextLength];
 
     /// <summary>
     /// Adds BOM-free UTF-8 bytes. Whole lines of <see cref="SimpleLine"/> characters (most lines of Chinese prose) are
@@ -212,13 +213,22 @@ internal sealed class TextMetricsBuilder : IDisposable
     /// <summary>What <see cref="Append"/> does for a simple line and its LF, from its bytes (valid, CR-free and NFC).</summary>
     private void AddSimpleLine(ReadOnlySpan<byte> line, int chars, int han)
     {
-        // The heading matters only when the line starts with an outline marker, which OutlineParser tells from its first
-        // seven characters (up to the first 。): decode those, and the rest of the heading only for a marker.
-        Span<char> head = stackalloc char[OutlineParser.MaxTextLength];
-        var prefix = head[..Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * 8)], head)];
-        var stop = prefix.IndexOf('。');
-        var isHeading = OutlineParser.Level(stop < 0 ? prefix : prefix[..stop]) > 0;
-        var headChars = isHeading ? Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * OutlineParser.MaxTextLength)], head) : 0;
+        // The heading matters only when the line starts with an outline marker (a simple line has no # nor digits): the
+        // first character tells whether it can, then OutlineParser tells from the first seven (up to the first 。).
+        // Only a marker's heading is decoded in full; most lines decode nothing.
+        var head = _head.AsSpan();
+        var headChars = 0;
+        var first = (char)(((line[0] & 0x0F) << 12) | ((line[1] & 0x3F) << 6) | (line[2] & 0x3F));
+        if (OutlineParser.CanStartChineseMarker(first))
+        {
+            var prefix = head[..Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * 8)], head)];
+            var stop = prefix.IndexOf('。');
+            if (OutlineParser.Level(stop < 0 ? prefix : prefix[..stop]) > 0)
+            {
+                headChars = Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * OutlineParser.MaxTextLength)], head);
+            }
+        }
+
         _statistics.AddSimpleLine(chars, han, head[..headChars]);
 
         _any = true;
