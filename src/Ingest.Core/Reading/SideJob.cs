@@ -3,21 +3,24 @@ using System.Runtime.ExceptionServices;
 namespace Ingest.Reading;
 
 /// <summary>
-/// One piece of work run on a pool thread while the caller does its own (for a large file: hash the chunk, read and
-/// decode the next one while the caller computes the metrics of this one). Whoever claims the work first runs it:
-/// <see cref="Join"/> runs it inline when no pool thread has started it, so a caller blocking a pool thread can never
-/// wait on work queued behind itself (no starvation when every pool thread is analyzing a file).
+/// One piece of work at a time run on a thread of its own while the caller does its own (for a large file: hash the
+/// chunk and read the next one while the caller computes the metrics of this one).
 /// </summary>
-internal sealed class SideJob : IThreadPoolWorkItem, IDisposable
+/// <remarks>
+/// A dedicated thread, not the pool: on the pool, one chunk in six waited for a pool thread to pick its work up and ran
+/// inline (serially) instead, and every hand-off queued a work item. The thread is not a pool thread, so a caller
+/// blocking a pool thread never waits on work queued behind itself. Started on the first <see cref="Start"/>, ended by
+/// <see cref="Dispose"/>; used only for files above <see cref="FileAnalyzer.ParallelHashThreshold"/>.
+/// </remarks>
+internal sealed class SideJob : IDisposable
 {
-    private const int Pending = 0;
-    private const int Claimed = 1;
-
+    private readonly SemaphoreSlim _go = new(0);
     private readonly ManualResetEventSlim _done = new(false);
+    private Thread? _thread;
     private Action? _work;
     private ExceptionDispatchInfo? _error;
-    private int _state = Claimed;
     private bool _started;
+    private volatile bool _exit;
 
     public void Start(Action work)
     {
@@ -30,11 +33,16 @@ internal sealed class SideJob : IThreadPoolWorkItem, IDisposable
         _error = null;
         _done.Reset();
         _started = true;
-        Volatile.Write(ref _state, Pending); // publishes the fields above to whichever thread claims the work
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        if (_thread is null)
+        {
+            _thread = new Thread(Loop) { IsBackground = true, Name = "Ingest side job" };
+            _thread.Start();
+        }
+
+        _go.Release(); // publishes the fields above to the thread
     }
 
-    /// <summary>Waits for the work (or runs it here) and rethrows what it threw.</summary>
+    /// <summary>Waits for the work and rethrows what it threw.</summary>
     public void Join()
     {
         if (!_started)
@@ -43,15 +51,7 @@ internal sealed class SideJob : IThreadPoolWorkItem, IDisposable
         }
 
         _started = false;
-        if (Interlocked.CompareExchange(ref _state, Claimed, Pending) == Pending)
-        {
-            Run();
-        }
-        else
-        {
-            _done.Wait();
-        }
-
+        _done.Wait();
         _work = null;
         _error?.Throw();
     }
@@ -69,27 +69,40 @@ internal sealed class SideJob : IThreadPoolWorkItem, IDisposable
         }
     }
 
-    void IThreadPoolWorkItem.Execute()
+    private void Loop()
     {
-        // A stale queue entry (the caller already ran the work inline) finds it claimed and leaves.
-        if (Interlocked.CompareExchange(ref _state, Claimed, Pending) == Pending)
+        while (true)
         {
-            Run();
+            _go.Wait();
+            if (_exit)
+            {
+                return;
+            }
+
+            try
+            {
+                _work!();
+            }
+            catch (Exception ex)
+            {
+                _error = ExceptionDispatchInfo.Capture(ex);
+            }
+
             _done.Set();
         }
     }
 
-    private void Run()
+    /// <summary>Ends the thread; call after <see cref="Join"/>.</summary>
+    public void Dispose()
     {
-        try
+        if (_thread is not null)
         {
-            _work!();
+            _exit = true;
+            _go.Release();
+            _thread.Join();
         }
-        catch (Exception ex)
-        {
-            _error = ExceptionDispatchInfo.Capture(ex);
-        }
-    }
 
-    public void Dispose() => _done.Dispose();
+        _go.Dispose();
+        _done.Dispose();
+    }
 }
