@@ -87,6 +87,21 @@ internal sealed partial class SqliteCatalog : ICatalog
 
     private bool _disposed;
 
+    /// <summary>Opens and closes an in-memory database: what the first real open would otherwise load on its path.</summary>
+    internal static void WarmUp()
+    {
+        try
+        {
+            using var connection = new SqliteConnection("Data Source=:memory:");
+            connection.Open();
+            Execute(connection, "PRAGMA user_version;");
+        }
+        catch (Exception ex) when (ex is SqliteException or DllNotFoundException or TypeInitializationException or InvalidOperationException)
+        {
+            // Only a head start: the real open reports whatever is wrong, naming the catalog.
+        }
+    }
+
     /// <summary>Under the gate, so a write in progress finishes before its statements are finalized.</summary>
     public void Dispose()
     {

@@ -21,6 +21,7 @@ internal static class CommandRunner
     {
         try
         {
+            CatalogFactory.WarmUp(); // every command opens the catalog
             var builder = Program.CreateHostBuilder(parse.GetValue(CommonOptions.Config), overrides);
             configure?.Invoke(builder);
             using var host = builder.Build();
