@@ -427,37 +427,28 @@ internal static class SimpleLine
 
         var han = 0;
         var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && line.Length >= 33)
         {
-            // Ten characters (30 bytes) a step, so every step starts on a character: leads where i % 3 == 0, continuation
-            // bytes elsewhere; E5-E9 leads, and E4 leads followed by B8 or more, are ideographs. The few others (about one
-            // in nine in prose) are checked one by one. The second load, one byte on, gives each lead its next byte.
-            const uint leads = 0b001_001_001_001_001_001_001_001_001_001;
-            const uint step = (1u << 30) - 1;
-            ref var start = ref MemoryMarshal.GetReference(line);
+            // Ten characters (30 bytes) a step, so every step starts on a character. The second load, one byte on, needs
+            // three bytes past the step: the last step overlaps the one before and counts only its new characters,
+            // which leaves one character for the scalar loop below instead of up to ten.
             for (; i + 33 <= line.Length; i += 30)
             {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var next = Vector256.LoadUnsafe(ref start, (nuint)i + 1);
-                var lead = Vector256.Equals(v & Vector256.Create((byte)0xF0), Vector256.Create((byte)0xE0)).ExtractMostSignificantBits() & step;
-                var continuation = Vector256.Equals(v & Vector256.Create((byte)0xC0), Vector256.Create((byte)0x80)).ExtractMostSignificantBits() & step;
-                if (lead != leads || continuation != (~leads & step))
+                if (!CountStep(line, i, 0, ref han))
+                {
+                    return (-1, -1);
+                }
+            }
+
+            var last = line.Length - 33;
+            if (i < line.Length - 3)
+            {
+                if (!CountStep(line, last, i - last, ref han))
                 {
                     return (-1, -1);
                 }
 
-                var ideograph = (Vector256.LessThanOrEqual(v - Vector256.Create((byte)0xE5), Vector256.Create((byte)(0xE9 - 0xE5)))
-                    | (Vector256.Equals(v, Vector256.Create((byte)0xE4)) & Vector256.GreaterThanOrEqual(next, Vector256.Create((byte)0xB8))))
-                    .ExtractMostSignificantBits() & leads;
-                han += BitOperations.PopCount(ideograph);
-                for (var other = leads & ~ideograph; other != 0; other &= other - 1)
-                {
-                    var at = i + BitOperations.TrailingZeroCount(other);
-                    if (!IsSimplePunctuation(line[at], line[at + 1], line[at + 2]))
-                    {
-                        return (-1, -1);
-                    }
-                }
+                i = last + 30;
             }
         }
 
@@ -483,6 +474,42 @@ internal static class SimpleLine
         }
 
         return (line.Length / 3, han);
+    }
+
+    /// <summary>
+    /// One vector step of <see cref="CountUtf8"/> over the ten characters at <paramref name="at"/> (33 bytes readable):
+    /// leads where the offset is a multiple of 3, continuation bytes elsewhere; E5-E9 leads, and E4 leads followed by B8
+    /// or more, are ideographs; the few others (about one in nine in prose) are checked one by one. The first
+    /// <paramref name="counted"/> bytes were counted by the step before: they are checked again but not counted.
+    /// </summary>
+    private static bool CountStep(ReadOnlySpan<byte> line, int at, int counted, ref int han)
+    {
+        const uint leads = 0b001_001_001_001_001_001_001_001_001_001;
+        const uint step = (1u << 30) - 1;
+        ref var start = ref MemoryMarshal.GetReference(line);
+        var v = Vector256.LoadUnsafe(ref start, (nuint)at);
+        var next = Vector256.LoadUnsafe(ref start, (nuint)at + 1);
+        var lead = Vector256.Equals(v & Vector256.Create((byte)0xF0), Vector256.Create((byte)0xE0)).ExtractMostSignificantBits() & step;
+        var continuation = Vector256.Equals(v & Vector256.Create((byte)0xC0), Vector256.Create((byte)0x80)).ExtractMostSignificantBits() & step;
+        if (lead != leads || continuation != (~leads & step))
+        {
+            return false;
+        }
+
+        var ideograph = (Vector256.LessThanOrEqual(v - Vector256.Create((byte)0xE5), Vector256.Create((byte)(0xE9 - 0xE5)))
+            | (Vector256.Equals(v, Vector256.Create((byte)0xE4)) & Vector256.GreaterThanOrEqual(next, Vector256.Create((byte)0xB8))))
+            .ExtractMostSignificantBits() & leads;
+        han += BitOperations.PopCount(ideograph & ~((1u << counted) - 1));
+        for (var other = leads & ~ideograph; other != 0; other &= other - 1)
+        {
+            var p = at + BitOperations.TrailingZeroCount(other);
+            if (!IsSimplePunctuation(line[p], line[p + 1], line[p + 2]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A three-byte sequence (continuation bytes already checked) that is simple punctuation.</summary>
