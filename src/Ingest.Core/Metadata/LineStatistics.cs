@@ -121,6 +121,22 @@ internal sealed class LineStatistics : IDisposable
         EndLine();
     }
 
+    /// <summary>
+    /// <see cref="AddSimpleLine"/> for <paramref name="lines"/> simple lines in a row whose headings are not kept (none
+    /// can start an outline marker): the counters move, and every line ends as it began (see <see cref="EndLine"/>).
+    /// Only at <see cref="AtLineStart"/>, where no word is open.
+    /// </summary>
+    public void AddSimpleLines(int lines, long chars, long han)
+    {
+        _chars += chars;
+        _cjk += han;
+        _scripts.Letters += han;
+        _scripts.Cjk += han;
+        _lf += lines;
+        _nonBlankLines += lines;
+        _line += lines;
+    }
+
     private const char HanFirst = '\u4E00';
     private const char HanLast = '\u9FFF';
 

@@ -155,12 +155,16 @@ internal sealed class TextMetricsBuilder : IDisposable
     {
         var nul = false;
         var i = 0;
+
+        // Consecutive simple lines without a heading to keep are added in one step (their bytes are contiguous).
+        var run = new SimpleRun(-1, 0, 0, 0);
         while (i < bytes.Length)
         {
             var rest = bytes[i..];
             var lf = rest.IndexOf((byte)'\n');
             if (lf < 0)
             {
+                AddRun(bytes, ref run);
                 nul |= DecodeAndAppend(rest, decoder, flush: false, i, scratch);
                 _midLine = true;
                 break;
@@ -169,28 +173,85 @@ internal sealed class TextMetricsBuilder : IDisposable
             var line = rest[..lf];
             if (!_midLine && _titleState == TitleState.Done && SimpleLine.Enabled && !line.IsEmpty && SimpleLine.CountUtf8(line) is ( >= 0, var han) counts)
             {
+                if (run.Start >= 0 && !CanStartMarker(line))
+                {
+                    run = new SimpleRun(run.Start, run.Lines + 1, run.Chars + counts.Chars, run.Han + han);
+                    i += lf + 1;
+                    continue;
+                }
+
+                AddRun(bytes, ref run);
+
                 // Everything before is complete text ending in LF, and the line starts with a stable boundary.
                 Process(_carry.AsSpan(0, _carryLength));
                 _carryLength = 0;
                 if (_statistics.AtLineStart)
                 {
-                    AddSimpleLine(line, counts.Chars, han);
+                    if (CanStartMarker(line))
+                    {
+                        AddSimpleLine(line, counts.Chars, han);
+                    }
+                    else
+                    {
+                        run = new SimpleRun(i, 1, counts.Chars, han);
+                    }
+
                     i += lf + 1;
                     continue;
                 }
             }
 
+            AddRun(bytes, ref run);
             nul |= DecodeAndAppend(rest[..(lf + 1)], decoder, flush: false, i, scratch);
             _midLine = false;
             i += lf + 1;
         }
 
+        AddRun(bytes, ref run);
         if (flush)
         {
             nul |= DecodeAndAppend([], decoder, flush: true, bytes.Length, scratch);
         }
 
         return nul;
+    }
+
+    /// <summary>A run of simple lines from byte <see cref="Start"/> of the input (-1: none), not yet added.</summary>
+    private readonly record struct SimpleRun(int Start, int Lines, long Chars, long Han);
+
+    /// <summary>True when a simple line's first character can start an outline marker (a Chinese numeral or "（").</summary>
+    private static bool CanStartMarker(ReadOnlySpan<byte> line) =>
+        OutlineParser.CanStartChineseMarker((char)(((line[0] & 0x0F) << 12) | ((line[1] & 0x3F) << 6) | (line[2] & 0x3F)));
+
+    /// <summary>What <see cref="AddSimpleLine"/> does for each line of the run, at once; then no run is pending.</summary>
+    private void AddRun(ReadOnlySpan<byte> bytes, ref SimpleRun run)
+    {
+        if (run.Start < 0)
+        {
+            return;
+        }
+
+        var text = bytes.Slice(run.Start, (int)(run.Chars * 3) + run.Lines); // three bytes a character, and each LF
+        _statistics.AddSimpleLines(run.Lines, run.Chars, run.Han);
+        _any = true;
+        _terminators += run.Lines;
+        if (_replayRawPrefix is not null)
+        {
+            _rawBytes += text.Length;
+        }
+        else
+        {
+            _textHash.AppendData(text);
+        }
+
+        if (_capture is not null && !CaptureTruncated)
+        {
+            Capture(text);
+        }
+
+        _endsWithTerminator = true;
+        _previousWasCr = false;
+        run = new SimpleRun(-1, 0, 0, 0);
     }
 
     private bool DecodeAndAppend(ReadOnlySpan<byte> bytes, Decoder decoder, bool flush, int offset, Span<char> scratch)
@@ -210,23 +271,18 @@ internal sealed class TextMetricsBuilder : IDisposable
         return text.Contains('\0');
     }
 
-    /// <summary>What <see cref="Append"/> does for a simple line and its LF, from its bytes (valid, CR-free and NFC).</summary>
+    /// <summary>What <see cref="Append"/> does for a simple line and its LF, from its bytes (valid, CR-free and NFC), when it can start an outline marker.</summary>
     private void AddSimpleLine(ReadOnlySpan<byte> line, int chars, int han)
     {
-        // The heading matters only when the line starts with an outline marker (a simple line has no # nor digits): the
-        // first character tells whether it can, then OutlineParser tells from the first seven (up to the first 。).
-        // Only a marker's heading is decoded in full; most lines decode nothing.
+        // Called for a line that can start an outline marker (a simple line has no # nor digits): OutlineParser tells
+        // from its first seven characters (up to the first 。), and only a marker's heading is decoded in full.
         var head = _head.AsSpan();
         var headChars = 0;
-        var first = (char)(((line[0] & 0x0F) << 12) | ((line[1] & 0x3F) << 6) | (line[2] & 0x3F));
-        if (OutlineParser.CanStartChineseMarker(first))
+        var prefix = head[..Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * 8)], head)];
+        var stop = prefix.IndexOf('。');
+        if (OutlineParser.Level(stop < 0 ? prefix : prefix[..stop]) > 0)
         {
-            var prefix = head[..Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * 8)], head)];
-            var stop = prefix.IndexOf('。');
-            if (OutlineParser.Level(stop < 0 ? prefix : prefix[..stop]) > 0)
-            {
-                headChars = Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * OutlineParser.MaxTextLength)], head);
-            }
+            headChars = Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * OutlineParser.MaxTextLength)], head);
         }
 
         _statistics.AddSimpleLine(chars, han, head[..headChars]);
