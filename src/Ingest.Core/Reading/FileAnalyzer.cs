@@ -37,6 +37,27 @@ internal sealed class FileAnalyzer
     /// <summary>Test hook run after a file is read and before it is re-checked, to change the file mid-scan.</summary>
     internal static readonly AsyncLocal<Action<ScanCandidate>?> AfterReadForTests = new();
 
+    /// <summary>
+    /// Runs the analysis path once over a few lines in memory (detection, hash, metrics from bytes and from characters,
+    /// fingerprint, compression), so its first-use costs (native libraries, tables, code) are paid on the other core
+    /// while a command builds its host rather than on the first file: about 30 ms off a scan of one file.
+    /// </summary>
+    public static void WarmUp()
+    {
+        var sample = Encoding.UTF8.GetBytes("讲话稿\n一、总体要求\n今年全市新建社区图书馆，市民借阅量明显增长。\nThe library's new reading room.\n");
+        EncodingDetector.Detect(sample, isWholeFile: true);
+        _ = SHA256.HashData(sample);
+        using (var metrics = new TextMetricsBuilder(captureBytes: sample.Length))
+        {
+            metrics.UseRawUtf8AsText((_, _) => { });
+            var chars = new char[sample.Length + 1];
+            metrics.AppendUtf8(sample, new UTF8Encoding(false, true).GetDecoder(), flush: true, chars);
+            metrics.Complete(SHA256.HashData(sample));
+            _ = metrics.Fingerprint;
+            _ = TextCompression.Compress(metrics.CapturedText);
+        }
+    }
+
     /// <summary>Analyzes a file outside any scan (re-analysis of a kept document).</summary>
     public static FileAnalysis AnalyzePath(string fullPath, string displayPath, long? maxFileSize, CancellationToken ct, int captureBytes = 0)
     {

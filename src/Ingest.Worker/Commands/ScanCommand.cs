@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ingest.Configuration;
 using Ingest.Pipeline;
+using Ingest.Reading;
 using Ingest.Worker.Output;
 using Ingest.Worker.Service;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ internal static class ScanCommand
                 overrides["Ingest:DropFolder"] = Path.GetFullPath(d);
             }
 
+            _ = Task.Run(FileAnalyzer.WarmUp, CancellationToken.None); // first-use costs on the other core, beside the host build
             return CommandRunner.RunAsync(parse, overrides, async (host, token) =>
             {
                 var options = host.Services.GetRequiredService<IOptions<IngestOptions>>().Value;
