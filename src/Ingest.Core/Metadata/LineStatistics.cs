@@ -531,7 +531,13 @@ internal static class SimpleLine
     /// <summary>A three-byte sequence (continuation bytes already checked) that is simple punctuation.</summary>
     private static bool IsSimplePunctuation(byte lead, byte second, byte third) =>
         // Lead bytes E0 and ED also need range checks (overlong forms, surrogates); no simple punctuation uses them.
-        lead is >= 0xE1 and <= 0xEF and not 0xED && IsPunctuation((char)(((lead & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F)));
+        lead is >= 0xE1 and <= 0xEF and not 0xED && IsPunctuation(Char(lead, second, third));
+
+    /// <summary>The character of a three-byte UTF-8 sequence (not checked).</summary>
+    private static char Char(byte lead, byte second, byte third) => (char)(((lead & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F));
+
+    /// <summary>The first character of a simple line (every character of which is a three-byte sequence).</summary>
+    public static char Char(ReadOnlySpan<byte> line) => Char(line[0], line[1], line[2]);
 
     /// <summary>The number of ideographs when every character of <paramref name="line"/> is simple, else -1.</summary>
     public static int Count(ReadOnlySpan<char> line)

@@ -137,8 +137,6 @@ internal sealed class TextMetricsBuilder : IDisposable
         _carryLength = pending.Length - cut;
     }
 
-    private static ReadOnlySpan<byte> Lf => "\n"u8;
-
     // AppendUtf8: the decoder holds part of a line (a segment without its LF went through it).
     private bool _midLine;
     private readonly char[] _head = new char[OutlineParser.MaxTextLength];
@@ -189,7 +187,7 @@ internal sealed class TextMetricsBuilder : IDisposable
                 {
                     if (CanStartMarker(line))
                     {
-                        AddSimpleLine(line, counts.Chars, han);
+                        AddSimpleLine(rest[..(lf + 1)], counts.Chars, han);
                     }
                     else
                     {
@@ -220,8 +218,7 @@ internal sealed class TextMetricsBuilder : IDisposable
     private readonly record struct SimpleRun(int Start, int Lines, long Chars, long Han);
 
     /// <summary>True when a simple line's first character can start an outline marker (a Chinese numeral or "（").</summary>
-    private static bool CanStartMarker(ReadOnlySpan<byte> line) =>
-        OutlineParser.CanStartChineseMarker((char)(((line[0] & 0x0F) << 12) | ((line[1] & 0x3F) << 6) | (line[2] & 0x3F)));
+    private static bool CanStartMarker(ReadOnlySpan<byte> line) => OutlineParser.CanStartChineseMarker(SimpleLine.Char(line));
 
     /// <summary>What <see cref="AddSimpleLine"/> does for each line of the run, at once; then no run is pending.</summary>
     private void AddRun(ReadOnlySpan<byte> bytes, ref SimpleRun run)
@@ -231,10 +228,16 @@ internal sealed class TextMetricsBuilder : IDisposable
             return;
         }
 
-        var text = bytes.Slice(run.Start, (int)(run.Chars * 3) + run.Lines); // three bytes a character, and each LF
         _statistics.AddSimpleLines(run.Lines, run.Chars, run.Han);
+        AddLines(bytes.Slice(run.Start, (int)(run.Chars * 3) + run.Lines), run.Lines); // three bytes a character, and each LF
+        run = new SimpleRun(-1, 0, 0, 0);
+    }
+
+    /// <summary>The rest of what <see cref="Append"/> does for whole simple lines, from their bytes with their LFs.</summary>
+    private void AddLines(ReadOnlySpan<byte> text, int lines)
+    {
         _any = true;
-        _terminators += run.Lines;
+        _terminators += lines;
         if (_replayRawPrefix is not null)
         {
             _rawBytes += text.Length;
@@ -251,7 +254,6 @@ internal sealed class TextMetricsBuilder : IDisposable
 
         _endsWithTerminator = true;
         _previousWasCr = false;
-        run = new SimpleRun(-1, 0, 0, 0);
     }
 
     private bool DecodeAndAppend(ReadOnlySpan<byte> bytes, Decoder decoder, bool flush, int offset, Span<char> scratch)
@@ -272,10 +274,11 @@ internal sealed class TextMetricsBuilder : IDisposable
     }
 
     /// <summary>What <see cref="Append"/> does for a simple line and its LF, from its bytes (valid, CR-free and NFC), when it can start an outline marker.</summary>
-    private void AddSimpleLine(ReadOnlySpan<byte> line, int chars, int han)
+    private void AddSimpleLine(ReadOnlySpan<byte> lineWithLf, int chars, int han)
     {
         // Called for a line that can start an outline marker (a simple line has no # nor digits): OutlineParser tells
         // from its first seven characters (up to the first 。), and only a marker's heading is decoded in full.
+        var line = lineWithLf[..^1];
         var head = _head.AsSpan();
         var headChars = 0;
         var prefix = head[..Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 3 * 8)], head)];
@@ -286,27 +289,7 @@ internal sealed class TextMetricsBuilder : IDisposable
         }
 
         _statistics.AddSimpleLine(chars, han, head[..headChars]);
-
-        _any = true;
-        _terminators++;
-        if (_replayRawPrefix is not null)
-        {
-            _rawBytes += line.Length + 1;
-        }
-        else
-        {
-            _textHash.AppendData(line);
-            _textHash.AppendData(Lf);
-        }
-
-        if (_capture is not null && !CaptureTruncated)
-        {
-            Capture(line);
-            Capture(Lf);
-        }
-
-        _endsWithTerminator = true;
-        _previousWasCr = false;
+        AddLines(lineWithLf, 1);
     }
 
     /// <summary>Flushes the remaining text and returns the metrics.</summary>

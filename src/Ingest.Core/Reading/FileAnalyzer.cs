@@ -325,7 +325,11 @@ internal sealed class FileAnalyzer
                     // This thread touches neither the hash, the stream nor the spare buffers until the join, nor the
                     // decoder once it has set decoderFree.
                     spare ??= ArrayPool<byte>.Shared.Rent(chunkSize);
-                    spareChars ??= ArrayPool<char>.Shared.Rent(chars.Length);
+                    if (!utf8)
+                    {
+                        spareChars ??= ArrayPool<char>.Shared.Rent(chars.Length); // only the decode ahead writes to it
+                    }
+
                     var (chunk, chunkLength, nextBytes, nextChars) = (buffer, length, spare, spareChars);
                     sideJob.Start(() =>
                     {
@@ -343,7 +347,7 @@ internal sealed class FileAnalyzer
 
                         aheadSplit = aheadLength / 2;
                         decoderFree!.Wait();
-                        (aheadChars, aheadError) = Decode(decoder, nextBytes.AsSpan(0, aheadSplit), nextChars, flush: false);
+                        (aheadChars, aheadError) = Decode(decoder, nextBytes.AsSpan(0, aheadSplit), nextChars!, flush: false);
                     });
                 }
                 else
@@ -427,7 +431,11 @@ internal sealed class FileAnalyzer
                     }
 
                     (buffer, spare) = (spare!, buffer);
-                    (chars, spareChars) = (spareChars!, chars);
+                    if (spareChars is not null)
+                    {
+                        (chars, spareChars) = (spareChars, chars);
+                    }
+
                     length = aheadLength;
                     haveAhead = true;
                 }
