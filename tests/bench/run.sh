@@ -11,8 +11,9 @@
 #   BIG_MB=N              size of the big file in MiB for scenario b (default 1024; QUICK 64); a quarter-size file is also run
 #   BENCH_CATALOG_DOCS=N  documents pre-loaded into the catalog for scenario d (default 1000000; QUICK 100000)
 #   BENCH_SCENARIOS="a b c d"  which scenarios to run
-#   BENCH_R2R=0           measure the plain `dotnet build` output instead of the ReadyToRun publish (default 1: the
-#                         installed build for every scenario, plus the plain build as a second row of scenario a)
+#   BENCH_BUILD=aot|r2r|plain  what to measure (default aot: the Native AOT publish, as installed, with the ReadyToRun
+#                         publish as a second row of scenario a; r2r: ReadyToRun, with the plain build beside it;
+#                         plain: the plain `dotnet build` output only)
 #   BENCH_INGEST=PATH     use this ingest executable instead of building one
 #   BENCH_KEEP=1          keep the temp dir (printed) instead of deleting it
 #
@@ -49,10 +50,13 @@ for tool in sha256sum openssl find xargs awk; do
 done
 
 # ---------------------------------------------------------------- build
-# Every scenario measures what the README's install command produces: `dotnet publish -r <rid>`, which compiles
-# ReadyToRun. Scenario a also measures a plain `dotnet build` next to it (JIT at start-up), in the same loop.
-INGEST_PLAIN=""
-LABEL="ReadyToRun publish"
+# Every scenario measures what the README's install command produces: `dotnet publish -r <rid>`, which builds Native
+# AOT. Where that cannot be built (no C toolchain), the ReadyToRun publish (`-p:PublishAot=false`) is measured instead.
+# Scenario a also measures the next build down (ReadyToRun beside AOT, the plain `dotnet build` beside ReadyToRun)
+# in the same loop.
+INGEST_ALT=""
+ALT_LABEL=""
+LABEL="Native AOT publish"
 if [ -n "${BENCH_INGEST:-}" ]; then
   INGEST="$BENCH_INGEST"
   LABEL="BENCH_INGEST"
@@ -60,19 +64,31 @@ else
   log "building src/Ingest.Worker (Release)"
   dotnet build "$ROOT/src/Ingest.Worker" -c Release -o "$WORK/bin" -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
   INGEST="$WORK/bin/ingest"
-  if [ "${BENCH_R2R:-1}" = 1 ]; then
-    log "publishing the ReadyToRun build (as installed)"
-    rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
-    if dotnet publish "$ROOT/src/Ingest.Worker" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
-         -o "$WORK/bin-r2r" -nologo -v q -clp:ErrorsOnly >&2; then
-      INGEST_PLAIN="$INGEST"
-      INGEST="$WORK/bin-r2r/ingest"
+  LABEL="plain build"
+  rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
+  build="${BENCH_BUILD:-aot}"
+  if [ "$build" = aot ]; then
+    log "publishing the Native AOT build (as installed)"
+    if dotnet publish "$ROOT/src/Ingest.Worker" -c Release -r "$rid" -o "$WORK/bin-aot" -nologo -v q -clp:ErrorsOnly >&2; then
+      INGEST="$WORK/bin-aot/ingest"; LABEL="Native AOT publish"
     else
-      log "ReadyToRun publish failed (runtime pack unavailable?): measuring the plain build"
-      LABEL="plain build"
+      log "Native AOT publish failed (no clang or gcc, or no zlib1g-dev?): measuring the ReadyToRun publish"
+      build=r2r
     fi
-  else
-    LABEL="plain build"
+  fi
+  if [ "$build" != plain ]; then
+    log "publishing the ReadyToRun build"
+    if dotnet publish "$ROOT/src/Ingest.Worker" -c Release -r "$rid" --self-contained false -p:PublishAot=false \
+         -o "$WORK/bin-r2r" -nologo -v q -clp:ErrorsOnly >&2; then
+      if [ "$LABEL" = "plain build" ]; then
+        INGEST_ALT="$INGEST"; ALT_LABEL="plain dotnet build"
+        INGEST="$WORK/bin-r2r/ingest"; LABEL="ReadyToRun publish"
+      else
+        INGEST_ALT="$WORK/bin-r2r/ingest"; ALT_LABEL="ReadyToRun publish"
+      fi
+    else
+      log "ReadyToRun publish failed (runtime pack unavailable?)"
+    fi
   fi
 fi
 [ -x "$INGEST" ] || die "no executable at $INGEST"
@@ -254,10 +270,10 @@ if [[ "$SCENARIOS" =~ [acd] ]]; then
 fi
 
 # ---------------------------------------------------------------- a. 10,000 small files
-# The plain build, when there is one, is measured in the same loop, so both builds see the same machine load.
+# The second build, when there is one, is measured in the same loop, so both builds see the same machine load.
 scenario_a() {
   local tags=("") exes=("$INGEST") labels=("$LABEL")
-  if [ -n "$INGEST_PLAIN" ]; then tags+=("-plain"); exes+=("$INGEST_PLAIN"); labels+=("plain dotnet build"); fi
+  if [ -n "$INGEST_ALT" ]; then tags+=("-alt"); exes+=("$INGEST_ALT"); labels+=("$ALT_LABEL"); fi
   log "a: $FILES new files (${labels[*]}), $RUNS runs"
   local run="$WORK/run-a" k
   : >"$WORK/a.base"

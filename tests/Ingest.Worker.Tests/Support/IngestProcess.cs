@@ -6,16 +6,22 @@ namespace Ingest.Worker.Tests.Support;
 /// <summary>The result of one run of the real <c>ingest</c> executable.</summary>
 internal sealed record ProcessResult(int ExitCode, string StdOut, string StdErr);
 
-/// <summary>Runs the real <c>ingest</c> executable built next to the tests (the Worker project is referenced).</summary>
+/// <summary>
+/// Runs the real <c>ingest</c> executable built next to the tests (the Worker project is referenced), or the one named
+/// by <c>INGEST_EXE</c>: the same tests then check an installed build (the Native AOT publish, say).
+/// </summary>
 internal static class IngestProcess
 {
     public static string ExecutableDirectory => AppContext.BaseDirectory;
 
+    /// <summary>The executable under test when <c>INGEST_EXE</c> names one.</summary>
+    public static string? Override => Environment.GetEnvironmentVariable("INGEST_EXE") is { Length: > 0 } exe ? Path.GetFullPath(exe) : null;
+
     public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null)
     {
-        var apphost = Path.Combine(ExecutableDirectory, OperatingSystem.IsWindows() ? "ingest.exe" : "ingest");
+        var apphost = Override ?? Path.Combine(ExecutableDirectory, OperatingSystem.IsWindows() ? "ingest.exe" : "ingest");
         ProcessStartInfo psi;
-        if (File.Exists(apphost))
+        if (Override is not null || File.Exists(apphost))
         {
             psi = new ProcessStartInfo(apphost);
         }
