@@ -58,6 +58,64 @@ public sealed class SimHashIndexTests
     }
 
     [Fact]
+    public void Within_AfterALoadAndMoreAddsThanSortAfter_FindsExactlyWhatABruteForceScanFinds()
+    {
+        // A loaded part (grouped by band), documents added one by one after it (chained, then grouped again once they
+        // pass 4,096), and a lookup at each stage; ids skip some values, as deleted documents leave gaps.
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(12), Prop.ForAll(
+            Gen.Choose(0, int.MaxValue).ToArbitrary(),
+            Gen.Choose(0, 6000).ToArbitrary(),
+            (int seed, int loaded) =>
+            {
+                var hashes = Clustered(seed, clusters: 1500, perCluster: 8);
+                var ids = new long[hashes.Length];
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    ids[i] = (i == 0 ? 0 : ids[i - 1]) + 1 + (i % 7 == 0 ? 3 : 0);
+                }
+
+                var index = new SimHashIndex();
+                var row = new byte[loaded * SimHashIndex.EntrySize];
+                for (var i = 0; i < loaded; i++)
+                {
+                    SimHashIndex.WriteEntry(row.AsSpan(i * SimHashIndex.EntrySize), ids[i], hashes[i]);
+                }
+
+                index.Reserve(loaded);
+                index.AddEntries(row);
+                index.MarkLoaded();
+                var random = new Random(seed);
+                for (var n = loaded; n <= hashes.Length; n++)
+                {
+                    if (n == loaded || n == hashes.Length || n % 997 == 0)
+                    {
+                        for (var probes = 0; probes < 25; probes++)
+                        {
+                            var probe = hashes[random.Next(hashes.Length)] ^ (1UL << random.Next(64));
+                            var expected = Enumerable.Range(0, n).Select(i => (Id: ids[i], SimHash: hashes[i], Distance: Fingerprint.Distance(probe, hashes[i])))
+                                .Where(c => c.Distance <= 3).OrderBy(c => c.Id).ToList();
+                            var actual = index.Within(probe, 3).OrderBy(c => c.Id).ToList();
+                            if (!expected.SequenceEqual(actual))
+                            {
+                                throw new InvalidOperationException($"{n} documents ({loaded} loaded), probe {probe:x16}: expected {expected.Count}, got {actual.Count}");
+                            }
+                        }
+                    }
+
+                    if (n < hashes.Length)
+                    {
+                        index.Add(ids[n], hashes[n]);
+                    }
+                }
+
+                if (index.Count != hashes.Length)
+                {
+                    throw new InvalidOperationException($"count {index.Count}, expected {hashes.Length}");
+                }
+            }));
+    }
+
+    [Fact]
     public void Add_AnIdNotAboveTheNewest_IsIgnored()
     {
         var index = new SimHashIndex();
@@ -80,7 +138,13 @@ public sealed class SimHashIndexTests
             index.Add(i, unchecked((ulong)i * 0x9E3779B97F4A7C15UL));
         }
 
-        index.MarkLoaded();
+        index.MarkLoaded(); // 3,000 chained; the next adds pass 4,096 and are grouped by band
+        for (var i = 3001; i <= 9000; i++)
+        {
+            index.Add(i, unchecked((ulong)i * 0x9E3779B97F4A7C15UL));
+        }
+
+        Assert.Equal(9000, Assert.Single(index.Within(unchecked(9000 * 0x9E3779B97F4A7C15UL), 0)).Id);
         index.Clear();
 
         Assert.False(index.IsLoaded);
