@@ -8,9 +8,10 @@ namespace Ingest.Disposal;
 /// sub-path and never overwrites: a taken name gets a suffix, <c>name (2).ext</c>, <c>name (3).ext</c>, …
 /// </summary>
 /// <remarks>
-/// On POSIX a move is <c>link</c> then <c>unlink</c>: <c>link</c> fails on a taken name instead of replacing it,
-/// and reports a move across file systems, which becomes copy, flush, verify, rename, then delete, so there is
-/// never a moment when neither copy is durable. With <see cref="Durability.Full"/> both directories are flushed.
+/// On Linux a move is <c>renameat2</c> with <c>RENAME_NOREPLACE</c>; elsewhere on POSIX, and on file systems without
+/// that flag, <c>link</c> then <c>unlink</c>. Both fail on a taken name instead of replacing it, and report a move
+/// across file systems, which becomes copy, flush, verify, rename, then delete, so there is never a moment when
+/// neither copy is durable. With <see cref="Durability.Full"/> both directories are flushed.
 /// </remarks>
 internal static class FileDisposer
 {
@@ -84,12 +85,23 @@ internal static class FileDisposer
                 return destination;
             }
 
-            var errno = NativeFileSystem.Link(source, destination);
+            // One atomic rename that refuses a taken name; where the file system cannot, link then unlink.
+            var errno = NativeFileSystem.RenameNoReplace(source, destination);
             if (errno == 0)
             {
-                File.Delete(source);
                 sync?.Add(directory, Path.GetDirectoryName(source)!);
                 return destination;
+            }
+
+            if (errno < 0)
+            {
+                errno = NativeFileSystem.Link(source, destination);
+                if (errno == 0)
+                {
+                    File.Delete(source);
+                    sync?.Add(directory, Path.GetDirectoryName(source)!);
+                    return destination;
+                }
             }
 
             if (errno == NativeFileSystem.EEXIST)

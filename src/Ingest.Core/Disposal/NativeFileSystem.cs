@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace Ingest.Disposal;
 
 /// <summary>
-/// The few POSIX calls .NET does not expose: <c>link</c> (a move that cannot replace an existing name and
-/// reports EXDEV across file systems) and <c>fsync</c> of a directory (so a rename survives power loss).
+/// The few POSIX calls .NET does not expose: <c>renameat2</c> with <c>RENAME_NOREPLACE</c> and <c>link</c> (moves
+/// that cannot replace an existing name and report EXDEV across file systems) and <c>fsync</c> of a directory (so a
+/// rename survives power loss).
 /// </summary>
 internal static partial class NativeFileSystem
 {
@@ -12,10 +13,56 @@ internal static partial class NativeFileSystem
     public const int EEXIST = 17;
     public const int EXDEV = 18;
     private const int ENOTDIR = 20;
+    private const int EINVAL = 22;
+    private const int ENOSYS = 38;
+    private const int EOPNOTSUPP = 95;
+    private const uint RENAME_NOREPLACE = 1;
+
+    /// <summary>Cleared once the C library or the kernel lacks <c>renameat2</c> (or a test wants the <c>link</c> path).</summary>
+    internal static bool RenameNoReplaceAvailable { get; set; } = OperatingSystem.IsLinux();
     private const int AT_FDCWD = -100;
     private const int AT_SYMLINK_NOFOLLOW = 0x100;
 
     public static bool IsPosix => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD();
+
+    /// <summary>
+    /// Renames <paramref name="oldPath"/> to <paramref name="newPath"/> unless that name exists (EEXIST), atomically, in
+    /// one system call. Returns 0, the errno, or -1 where it cannot be done this way: no <c>renameat2</c> (not Linux, an
+    /// old C library or kernel) or a file system without <c>RENAME_NOREPLACE</c> (some network shares), where the
+    /// caller links and unlinks instead.
+    /// </summary>
+    public static int RenameNoReplace(string oldPath, string newPath)
+    {
+        if (!RenameNoReplaceAvailable)
+        {
+            return -1;
+        }
+
+        try
+        {
+            if (renameat2(AT_FDCWD, oldPath, AT_FDCWD, newPath, RENAME_NOREPLACE) == 0)
+            {
+                return 0;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            RenameNoReplaceAvailable = false;
+            return -1;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        switch (errno)
+        {
+            case ENOSYS:
+                RenameNoReplaceAvailable = false;
+                return -1;
+            case EINVAL or EOPNOTSUPP:
+                return -1; // this file system only: another may support it
+            default:
+                return errno;
+        }
+    }
 
     /// <summary>Creates <paramref name="newPath"/> as a hard link; returns 0 or the errno.</summary>
     public static int Link(string oldPath, string newPath) => link(oldPath, newPath) == 0 ? 0 : Marshal.GetLastPInvokeError();
@@ -70,6 +117,9 @@ internal static partial class NativeFileSystem
             _ = close(fd);
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int renameat2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int link(string oldPath, string newPath);

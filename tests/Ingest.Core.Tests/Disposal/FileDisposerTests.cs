@@ -53,6 +53,49 @@ public sealed class FileDisposerTests : IDisposable
     }
 
     [Fact]
+    public void Move_WhereRenameNoReplaceIsUnavailable_LinksThenUnlinksAndNeverOverwrites()
+    {
+        // The path of macOS, FreeBSD and file systems without RENAME_NOREPLACE (other tests may run it meanwhile:
+        // both paths give the same results).
+        var root = _temp.Combine("processed");
+        var source = _temp.Write("drop/m.txt", [7]);
+        var planned = FileDisposer.PlanDestination(root, "m.txt");
+        _temp.Write("processed/m.txt", [1]);
+        var before = NativeFileSystem.RenameNoReplaceAvailable;
+        NativeFileSystem.RenameNoReplaceAvailable = false;
+        try
+        {
+            var went = FileDisposer.Move(source, planned, root);
+
+            Assert.Equal(Path.Combine(root, "m (2).txt"), went);
+            Assert.Equal(new byte[] { 1 }, File.ReadAllBytes(planned));
+            Assert.Equal(new byte[] { 7 }, File.ReadAllBytes(went));
+            Assert.False(File.Exists(source));
+        }
+        finally
+        {
+            NativeFileSystem.RenameNoReplaceAvailable = before;
+        }
+    }
+
+    [Fact]
+    public void RenameNoReplace_OntoATakenName_FailsWithEexistAndMovesNothing()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // renameat2 is Linux only
+        }
+
+        var source = _temp.Write("drop/r.txt", [3]);
+        var taken = _temp.Write("processed/r.txt", [4]);
+
+        Assert.Equal(NativeFileSystem.EEXIST, NativeFileSystem.RenameNoReplace(source, taken));
+        Assert.Equal(new byte[] { 4 }, File.ReadAllBytes(taken));
+        Assert.Equal(0, NativeFileSystem.RenameNoReplace(source, _temp.Combine("processed/r2.txt")));
+        Assert.False(File.Exists(source));
+    }
+
+    [Fact]
     public void PlanDestination_DanglingLinkHoldsTheName_GetsTheNextName()
     {
         var root = _temp.Combine("processed");
