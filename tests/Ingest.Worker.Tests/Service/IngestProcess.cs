@@ -174,6 +174,18 @@ internal sealed class ServiceSandbox : IDisposable
 
     public string Config => Path.Combine(Root, "ingest.json");
 
+    /// <summary>
+    /// Drops a file into the running service's drop folder as a producer must when MinFileAge is 0: written beside it,
+    /// then renamed in. Written in place, the service (woken by the watcher) can see it empty, between its creation
+    /// and its first write, and rightly reject it as an empty file.
+    /// </summary>
+    public async Task DropAsync(string name, string text)
+    {
+        var staged = Path.Combine(Root, "." + name + ".partial");
+        await File.WriteAllTextAsync(staged, text);
+        File.Move(staged, Path.Combine(Drop, name));
+    }
+
     public void Dispose()
     {
         try

@@ -24,7 +24,7 @@ public sealed class RunCommandTests
 
         Assert.Equal("READY=1", await notify.ReceiveAsync(Deadline, service));
 
-        await File.WriteAllTextAsync(Path.Combine(sandbox.Drop, "hello.txt"), "Hello while running\n");
+        await sandbox.DropAsync("hello.txt", "Hello while running\n");
         Assert.True(
             await IngestProcess.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(sandbox.Processed, "hello.txt"))), Deadline),
             "the dropped file was not ingested within a few seconds:\n" + service.Stderr);
@@ -56,7 +56,7 @@ public sealed class RunCommandTests
         Assert.True(await StatusBecomesAsync(http, HttpStatusCode.OK, service), "never healthy again:\n" + service.Stderr);
 
         // It serves the folder again: a file dropped after the comeback is ingested, and the service never stopped.
-        await File.WriteAllTextAsync(Path.Combine(sandbox.Drop, "back.txt"), "back again\n");
+        await sandbox.DropAsync("back.txt", "back again\n");
         Assert.True(await IngestProcess.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(sandbox.Processed, "back.txt"))), Deadline),
             "not ingested after the folder came back:\n" + service.Stderr);
         Assert.False(service.HasExited);
