@@ -38,6 +38,12 @@ internal sealed class FileAnalyzer
     internal static readonly AsyncLocal<Action<ScanCandidate>?> AfterReadForTests = new();
 
     /// <summary>
+    /// Test hook: (on the side job, once it has read ahead; on this thread, just after starting the side job). Lets a
+    /// test hold this thread until the side job has run ahead, the interleaving a loaded machine produces.
+    /// </summary>
+    internal static readonly AsyncLocal<(Action AfterReadAhead, Action AfterStart)?> SideJobForTests = new();
+
+    /// <summary>
     /// Runs the analysis path once over a few lines in memory (detection, hash, metrics from bytes and from characters,
     /// fingerprint, compression), so its first-use costs (native libraries, tables, code) are paid on the other core
     /// while a command builds its host rather than on the first file: about 30 ms off a scan of one file.
@@ -311,7 +317,8 @@ internal sealed class FileAnalyzer
             // chars); this thread decodes the rest on the next turn. The two cores then share the decoding.
             var haveAhead = false;
             var aheadLength = 0;
-            var aheadSplit = 0;
+            var aheadSplit = 0; // the side job writes it while this thread decodes the current chunk: read only at the join
+            var split = 0; // where this thread's part of the current chunk starts: aheadSplit, copied at the join
             var aheadChars = 0;
             DecoderFallbackException? aheadError = null;
             while (length > 0)
@@ -331,24 +338,26 @@ internal sealed class FileAnalyzer
                     }
 
                     var (chunk, chunkLength, nextBytes, nextChars) = (buffer, length, spare, spareChars);
+                    var hooks = SideJobForTests.Value;
                     sideJob.Start(() =>
                     {
                         hash.AppendData(chunk, 0, chunkLength);
-                        if (final)
+                        if (!final)
                         {
-                            return;
+                            aheadLength = stream.ReadFull(nextBytes);
+                            aheadSplit = aheadLength / 2;
                         }
 
-                        aheadLength = stream.ReadFull(nextBytes);
-                        if (utf8)
+                        hooks?.AfterReadAhead();
+                        if (final || utf8)
                         {
                             return; // most of UTF-8 text is counted from its bytes, undecoded: nothing to share
                         }
 
-                        aheadSplit = aheadLength / 2;
                         decoderFree!.Wait();
                         (aheadChars, aheadError) = Decode(decoder, nextBytes.AsSpan(0, aheadSplit), nextChars!, flush: false);
                     });
+                    hooks?.AfterStart();
                 }
                 else
                 {
@@ -376,8 +385,8 @@ internal sealed class FileAnalyzer
                     (charCount, decodeError, decodedFrom) = (aheadChars, aheadError, offset);
                     if (decodeError is null)
                     {
-                        decodedFrom = aheadSplit;
-                        var (more, error) = Decode(decoder, buffer.AsSpan(aheadSplit, length - aheadSplit), chars.AsSpan(charCount), final);
+                        decodedFrom = split;
+                        var (more, error) = Decode(decoder, buffer.AsSpan(split, length - split), chars.AsSpan(charCount), final);
                         (charCount, decodeError) = (charCount + more, error);
                     }
                 }
@@ -437,6 +446,7 @@ internal sealed class FileAnalyzer
                     }
 
                     length = aheadLength;
+                    split = aheadSplit;
                     haveAhead = true;
                 }
                 else

@@ -120,6 +120,37 @@ public sealed class FileAnalyzerParallelTests : IDisposable
         Assert.Equal(expected.CharCount, a.Facts.Details!.CharCount);
     }
 
+    [Theory]
+    [InlineData(8 * FileAnalyzer.BufferSize)] // the last read ahead returns nothing
+    [InlineData(10 * FileAnalyzer.BufferSize + 12_345)] // the last chunk is shorter than the others
+    public void Analyze_SideJobRunningAheadOfThisThread_DecodesEachByteOnce(int size)
+    {
+        // Found by CI under load: this thread took the split of the chunk it decodes from a variable the side job was
+        // already overwriting for the next chunk, and decoded part of a chunk twice (a wrong textSha256). The hooks hold
+        // this thread until the side job has read ahead, every chunk: the interleaving made certain.
+        var body = Encoding.UTF8.GetBytes(Ascii(size) + "中文");
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. body.AsSpan(0, size - 3)];
+        bytes.AsSpan(size - 2).Fill((byte)'\n');
+        var text = Encoding.UTF8.GetString(bytes, 3, size - 3);
+        using var readAhead = new SemaphoreSlim(0);
+        FileAnalyzer.SideJobForTests.Value = (() => readAhead.Release(), () => Assert.True(readAhead.Wait(TimeSpan.FromSeconds(30))));
+        FileAnalysis a;
+        try
+        {
+            a = Analyze("ahead.txt", bytes);
+        }
+        finally
+        {
+            FileAnalyzer.SideJobForTests.Value = null;
+        }
+
+        Assert.Equal(AnalysisKind.Document, a.Kind);
+        var expected = Ingest.Tests.Metadata.Metrics.Of(text);
+        Assert.Equal(expected.TextSha256, a.Facts!.TextSha256);
+        Assert.Equal(expected.LineCount, a.Facts.LineCount);
+        Assert.Equal(expected.CharCount, a.Facts.Details!.CharCount);
+    }
+
     [Fact]
     public void Analyze_LargeUtf8WithBomTruncatedOnABufferBoundary_FailsAsUndecodable()
     {
