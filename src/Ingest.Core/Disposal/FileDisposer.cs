@@ -87,21 +87,15 @@ internal static class FileDisposer
 
             // One atomic rename that refuses a taken name; where the file system cannot, link then unlink.
             var errno = NativeFileSystem.RenameNoReplace(source, destination);
+            if (errno < 0 && (errno = NativeFileSystem.Link(source, destination)) == 0)
+            {
+                File.Delete(source);
+            }
+
             if (errno == 0)
             {
                 sync?.Add(directory, Path.GetDirectoryName(source)!);
                 return destination;
-            }
-
-            if (errno < 0)
-            {
-                errno = NativeFileSystem.Link(source, destination);
-                if (errno == 0)
-                {
-                    File.Delete(source);
-                    sync?.Add(directory, Path.GetDirectoryName(source)!);
-                    return destination;
-                }
             }
 
             if (errno == NativeFileSystem.EEXIST)

@@ -197,7 +197,7 @@ internal sealed class SimHashIndex
         {
             if (_next[b].Length < _count - _sorted)
             {
-                Array.Resize(ref _next[b], Math.Max(_count - _sorted, Math.Min(2 * _next[b].Length, SortAfter + (_sorted / 8) + 1)));
+                Array.Resize(ref _next[b], Math.Max(SortAfter, _sorted / 8)); // the most ever chained: past it, Sort
             }
 
             for (var slot = _chained; slot < _count; slot++)

@@ -29,6 +29,19 @@ public sealed class SimHashIndexTests
         return [.. list.OrderBy(_ => random.Next())];
     }
 
+    /// <summary>Within gives exactly what a scan of every recorded document gives, each once (throws for FsCheck).</summary>
+    private static void AssertWithinMatchesBruteForce(
+        SimHashIndex index, List<(long Id, ulong SimHash)> recorded, ulong probe, int maxDistance, long exclude, string context)
+    {
+        var expected = recorded.Select(r => (r.Id, r.SimHash, Distance: Fingerprint.Distance(probe, r.SimHash)))
+            .Where(c => c.Distance <= maxDistance && c.Id != exclude).OrderBy(c => c.Id).ToList();
+        var actual = index.Within(probe, maxDistance, exclude).OrderBy(c => c.Id).ToList();
+        if (!expected.SequenceEqual(actual))
+        {
+            throw new InvalidOperationException($"{context}probe {probe:x16}: expected {expected.Count}, got {actual.Count}");
+        }
+    }
+
     [Fact]
     public void Within_FindsExactlyTheDocumentsABruteForceScanFinds_EachOnce()
     {
@@ -44,15 +57,10 @@ public sealed class SimHashIndexTests
                     index.Add(i + 1, hashes[i]);
                 }
 
-                foreach (var (probe, self) in hashes.Select((h, i) => (h, (long)i + 1)))
+                var recorded = hashes.Select((h, i) => ((long)i + 1, h)).ToList();
+                foreach (var (self, probe) in recorded)
                 {
-                    var expected = hashes.Select((h, i) => (Id: (long)i + 1, SimHash: h, Distance: Fingerprint.Distance(probe, h)))
-                        .Where(c => c.Distance <= maxDistance && c.Id != self).OrderBy(c => c.Id).ToList();
-                    var actual = index.Within(probe, maxDistance, exclude: self).OrderBy(c => c.Id).ToList();
-                    if (!expected.SequenceEqual(actual))
-                    {
-                        throw new InvalidOperationException($"probe {probe:x16}: expected {expected.Count}, got {actual.Count}");
-                    }
+                    AssertWithinMatchesBruteForce(index, recorded, probe, maxDistance, self, "");
                 }
             }));
     }
@@ -89,16 +97,11 @@ public sealed class SimHashIndexTests
                 {
                     if (n == loaded || n == hashes.Length || n % 997 == 0)
                     {
+                        var recorded = Enumerable.Range(0, n).Select(i => (ids[i], hashes[i])).ToList();
                         for (var probes = 0; probes < 25; probes++)
                         {
                             var probe = hashes[random.Next(hashes.Length)] ^ (1UL << random.Next(64));
-                            var expected = Enumerable.Range(0, n).Select(i => (Id: ids[i], SimHash: hashes[i], Distance: Fingerprint.Distance(probe, hashes[i])))
-                                .Where(c => c.Distance <= 3).OrderBy(c => c.Id).ToList();
-                            var actual = index.Within(probe, 3).OrderBy(c => c.Id).ToList();
-                            if (!expected.SequenceEqual(actual))
-                            {
-                                throw new InvalidOperationException($"{n} documents ({loaded} loaded), probe {probe:x16}: expected {expected.Count}, got {actual.Count}");
-                            }
+                            AssertWithinMatchesBruteForce(index, recorded, probe, 3, exclude: 0, $"{n} documents ({loaded} loaded), ");
                         }
                     }
 
