@@ -396,7 +396,7 @@ FROM document;
 INSERT INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
 SELECT id, random(), randomblob(256), NULL, NULL FROM document;
 -- The SimHash log packs binary pairs, which this sqlite3 may be too old to build (unhex: 3.41): leave the catalog at
--- schema 5, and Ingest's own migration to 6 (in the setup scan below) builds the log from the fingerprints.
+-- schema 5, and Ingest's own migrations (in the setup scan below) build the log from the fingerprints and split the hash index into tiers.
 DROP TABLE simhash_log;
 CREATE TABLE simhash_band (band INTEGER NOT NULL, value INTEGER NOT NULL, document_id INTEGER NOT NULL,
     simhash INTEGER NOT NULL, PRIMARY KEY (band, value, document_id)) WITHOUT ROWID;
@@ -414,7 +414,7 @@ SQL
   timed "$WORK/d.migrate" scan_with "$INGEST" "$run"
   expect_json new 0
   sqlite3 "$run/data/ingest.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null 2>&1 || true
-  [ "$(sqlite3 "$run/data/ingest.db" 'PRAGMA user_version')" = 6 ] || die "the big catalog was not migrated to schema 6"
+  [ "$(sqlite3 "$run/data/ingest.db" 'PRAGMA user_version')" = 7 ] || die "the big catalog was not migrated to schema 7"
   mv "$run/data/ingest.db" "$big"
   rm -rf "$run"
 }

@@ -75,4 +75,7 @@ internal interface ICatalog : IDisposable
 
     /// <summary>Writes a consistent copy of the catalog to a new file while others keep reading and writing.</summary>
     Task BackupAsync(string destination, CancellationToken ct);
+
+    /// <summary>Upkeep between scans, such as reorganizing an index; returns whether there was any to do.</summary>
+    Task<bool> MaintainAsync(CancellationToken ct);
 }

@@ -258,7 +258,7 @@ internal sealed partial class SqliteCatalog
         lock (_gate)
         {
             using var self = _connection.CreateCommand();
-            self.CommandText = "SELECT f.document_id, f.simhash, f.minhash FROM document d JOIN document_fingerprint f ON f.document_id = d.id WHERE d.sha256 = $sha";
+            self.CommandText = $"SELECT f.document_id, f.simhash, f.minhash FROM document_fingerprint f WHERE f.document_id IN ({DocumentIdsBySha("sha256 = $sha")})";
             self.Parameters.AddWithValue("$sha", sha256);
             using var r = self.ExecuteReader();
             if (!r.Read())
@@ -295,11 +295,10 @@ internal sealed partial class SqliteCatalog
         lock (_gate)
         {
             using var cmd = _connection.CreateCommand();
-            cmd.CommandText = """
-                SELECT o.sha256, f.near_distance FROM document d
-                JOIN document_fingerprint f ON f.document_id = d.id
+            cmd.CommandText = $"""
+                SELECT o.sha256, f.near_distance FROM document_fingerprint f
                 JOIN document o ON o.id = f.near_duplicate_of
-                WHERE d.sha256 = $sha
+                WHERE f.document_id IN ({DocumentIdsBySha("sha256 = $sha")})
                 """;
             cmd.Parameters.AddWithValue("$sha", sha256);
             using var r = cmd.ExecuteReader();

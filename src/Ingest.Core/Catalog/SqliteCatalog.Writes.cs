@@ -9,24 +9,40 @@ internal sealed partial class SqliteCatalog
     private WriteStatements Writes()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _writes ??= new WriteStatements(this);
+        return _writes ??= new WriteStatements(this, ShaBoundary());
+    }
+
+    /// <summary>The statements, prepared again if the hash index tiers moved (a merge, maybe by another process).</summary>
+    private WriteStatements WritesAtCurrentBoundary()
+    {
+        var s = Writes();
+        var boundary = ShaBoundary();
+        if (s.Boundary != boundary)
+        {
+            s.Dispose();
+            _writes = s = new WriteStatements(this, boundary);
+        }
+
+        return s;
     }
 
     private sealed class WriteStatements : IDisposable
     {
         private readonly List<RawStatement> _all = [];
 
-        public WriteStatements(SqliteCatalog catalog)
+        public WriteStatements(SqliteCatalog catalog, long boundary)
         {
+            Boundary = boundary;
             try
             {
+                // Looked up first (FindDocument): the column has no unique constraint of its own since v7, see HashTiers.
                 InsertDocument = Prepare(catalog, """
                     INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen,
                                           language, newline, non_blank_line_count, char_count, cjk_count, word_count, outline)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                    ON CONFLICT (sha256) DO NOTHING RETURNING id
+                    RETURNING id
                     """);
-                FindDocument = Prepare(catalog, "SELECT id FROM document WHERE sha256 = ?1");
+                FindDocument = Prepare(catalog, DocumentIdsBySha(boundary, "sha256 = ?1") + " LIMIT 1");
                 InsertOccurrence = Prepare(catalog, """
                     INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id
@@ -60,6 +76,9 @@ internal sealed partial class SqliteCatalog
                 throw;
             }
         }
+
+        /// <summary>The hash index boundary <see cref="FindDocument"/> was prepared for.</summary>
+        public long Boundary { get; }
 
         public RawStatement InsertDocument { get; }
         public RawStatement FindDocument { get; }

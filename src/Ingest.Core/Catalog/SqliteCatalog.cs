@@ -163,7 +163,7 @@ internal sealed partial class SqliteCatalog : ICatalog
             ct.ThrowIfCancellationRequested();
             var now = _time.GetUtcNow().UtcTicks;
             var results = new List<RecordedItem>(batch.Count);
-            var s = Writes();
+            var s = WritesAtCurrentBoundary();
             using var tx = _connection.BeginTransaction();
             CompleteDisposals(s, completed);
             var search = new SearchWriter(this, s);
@@ -176,31 +176,31 @@ internal sealed partial class SqliteCatalog : ICatalog
             {
                 if (r.Facts is { } f)
                 {
-                    var insert = s.InsertDocument.Start()
-                        .Bind(1, f.Sha256).Bind(2, f.SizeBytes).Bind(3, f.Encoding).Bind(4, f.HasBom ? 1L : 0L).Bind(5, f.Confidence)
-                        .Bind(6, f.Title).Bind(7, f.LineCount).Bind(8, f.TextSha256).Bind(9, now);
-                    BindDetails(insert, 10, f.Details);
                     long docId;
                     OccurrenceStatus status;
-                    if (insert.Step())
+                    var find = s.FindDocument.Start().Bind(1, f.Sha256);
+                    if (find.Step())
                     {
-                        docId = insert.Int64(0);
-                        status = OccurrenceStatus.New;
+                        docId = find.Int64(0);
+                        status = OccurrenceStatus.Duplicate;
                     }
                     else
                     {
-                        var find = s.FindDocument.Start().Bind(1, f.Sha256);
-                        if (!find.Step())
+                        var insert = s.InsertDocument.Start()
+                            .Bind(1, f.Sha256).Bind(2, f.SizeBytes).Bind(3, f.Encoding).Bind(4, f.HasBom ? 1L : 0L).Bind(5, f.Confidence)
+                            .Bind(6, f.Title).Bind(7, f.LineCount).Bind(8, f.TextSha256).Bind(9, now);
+                        BindDetails(insert, 10, f.Details);
+                        if (!insert.Step())
                         {
-                            throw new CatalogException($"Document {f.Sha256} was neither inserted nor found.");
+                            throw new CatalogException($"Document {f.Sha256} was not inserted.");
                         }
 
-                        docId = find.Int64(0);
-                        find.Start();
-                        status = OccurrenceStatus.Duplicate;
+                        docId = insert.Int64(0);
+                        insert.Start();
+                        status = OccurrenceStatus.New;
                     }
 
-                    insert.Start();
+                    find.Start();
                     if (status == OccurrenceStatus.New && f.Search is { } payload)
                     {
                         search.Add(docId, payload);
@@ -304,7 +304,7 @@ internal sealed partial class SqliteCatalog : ICatalog
         lock (_gate)
         {
             using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT 1 FROM document WHERE sha256 = $sha";
+            cmd.CommandText = DocumentIdsBySha("sha256 = $sha") + " LIMIT 1";
             cmd.Parameters.AddWithValue("$sha", sha256);
             return Task.FromResult(cmd.ExecuteScalar() is not null);
         }
@@ -328,8 +328,10 @@ internal sealed partial class SqliteCatalog : ICatalog
 
         lock (_gate)
         {
-            // The range keeps the lookup on the unique index: every hex string starting with the prefix sorts in [prefix, prefix + 'g').
-            var docs = QueryDocuments("WHERE sha256 >= $lo AND sha256 < $hi ORDER BY sha256 LIMIT 2", ("$lo", prefix), ("$hi", prefix + "g"), ct);
+            // The range keeps the lookup on the hash indexes: every hex string starting with the prefix sorts in [prefix, prefix + 'g').
+            // Two from each tier tell one match from several.
+            var docs = QueryDocuments(
+                $"WHERE id IN ({DocumentIdsBySha("sha256 >= $lo AND sha256 < $hi", limit: 2)}) ORDER BY sha256 LIMIT 2", ("$lo", prefix), ("$hi", prefix + "g"), ct);
             return Task.FromResult(new DocumentLookup(docs.Count == 1 ? docs[0] : null, docs.Count));
         }
     }
@@ -356,10 +358,10 @@ internal sealed partial class SqliteCatalog : ICatalog
         {
             ct.ThrowIfCancellationRequested();
             using var tx = _connection.BeginTransaction();
-            using var cmd = Command(tx, """
+            using var cmd = Command(tx, $"""
                 UPDATE document SET encoding = $enc, has_bom = $bom, confidence = $conf, title = $title, line_count = $lines, text_sha256 = $tsha,
                     language = $lang, newline = $nl, non_blank_line_count = $nonblank, char_count = $chars, cjk_count = $cjk, word_count = $words, outline = $outline
-                WHERE sha256 = $sha
+                WHERE id IN ({DocumentIdsBySha("sha256 = $sha")})
                 """, "$enc", "$bom", "$conf", "$title", "$lines", "$tsha", "$lang", "$nl", "$nonblank", "$chars", "$cjk", "$words", "$outline", "$sha");
             Set(cmd, [facts.Encoding, facts.HasBom ? 1 : 0, facts.Confidence, (object?)facts.Title ?? DBNull.Value, facts.LineCount, facts.TextSha256,
                 .. DetailValues(facts.Details), facts.Sha256]);

@@ -90,6 +90,8 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             await writer;
         }
 
+        // After the files are recorded and moved: upkeep never delays a record.
+        await catalog.MaintainAsync(ct);
         summary.Elapsed = time.GetElapsedTime(started);
         progress?.Report(summary);
         if (summary.New + summary.Duplicates + summary.Failed + summary.Reconciled == 0)

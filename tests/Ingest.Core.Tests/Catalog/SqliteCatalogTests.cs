@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Ingest.Tests.Catalog;
 
-public sealed class SqliteCatalogTests : IDisposable
+public sealed partial class SqliteCatalogTests : IDisposable
 {
     private readonly TempFolder _temp = new();
     private readonly FakeTimeProvider _time = new();

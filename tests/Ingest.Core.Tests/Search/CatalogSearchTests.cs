@@ -148,7 +148,7 @@ public sealed class CatalogSearchTests : PipelineHarness
         Temp.Write("drop/a/other.txt", Encode.Utf8(Speech(3)), Old);
         await Scan();
 
-        // Turn the catalog back into version 4: band rows without the SimHash, no SimHash log.
+        // Turn the catalog back into version 4: band rows without the SimHash, no SimHash log (and no v7 hash tiers).
         var path = Temp.Combine("data", "ingest.db");
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -159,6 +159,9 @@ public sealed class CatalogSearchTests : PipelineHarness
                     PRIMARY KEY (band, value, document_id)) WITHOUT ROWID;
                 INSERT INTO simhash_band SELECT b.value, (simhash >> (16 * b.value)) & 65535, document_id
                     FROM document_fingerprint, (SELECT 0 AS value UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) b;
+                DROP INDEX ux_document_sha256_settled;
+                DROP INDEX ux_document_sha256_recent;
+                DROP TABLE document_sha256_tier;
                 PRAGMA user_version = 4;
                 """);
             Assert.Equal(8L, Scalar(connection, "SELECT count(*) FROM simhash_band"));
@@ -169,7 +172,7 @@ public sealed class CatalogSearchTests : PipelineHarness
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
-            Assert.Equal(6, SqliteSchema.GetVersion(connection));
+            Assert.Equal(SqliteSchema.LatestVersion, SqliteSchema.GetVersion(connection));
             Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE name = 'simhash_band'"));
             Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM simhash_log"));
             Assert.Equal(2L * SimHashIndex.EntrySize, Scalar(connection, "SELECT length(entries) FROM simhash_log"));

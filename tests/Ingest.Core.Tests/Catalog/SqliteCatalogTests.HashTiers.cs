@@ -1,0 +1,198 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Ingest.Catalog;
+using Microsoft.Data.Sqlite;
+
+namespace Ingest.Tests.Catalog;
+
+/// <summary>The SHA-256 index in two tiers (schema v7): lookups in both, merges, the migration.</summary>
+public sealed partial class SqliteCatalogTests
+{
+    private static string Sha(int n) => n.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + new string('0', 56);
+
+    private static Task<IReadOnlyList<RecordedItem>> Record(SqliteCatalog catalog, params (string Path, string Sha)[] docs) =>
+        catalog.RecordAsync(docs.Select(d => Doc(d.Path, d.Sha)).ToList(), Keep, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+    private static long Scalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Maintain_RecentTierPastItsLimit_MovesTheBoundaryAndEveryHashIsStillFoundOnce()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        catalog.MergeMinRecent = 3;
+        await Record(catalog, ("a", Sha(1)), ("b", Sha(2)), ("c", Sha(3)), ("d", Sha(4)));
+
+        Assert.True(await catalog.MaintainAsync(CancellationToken.None));
+        Assert.Equal(4L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
+
+        // One hash from each tier again, and a new one.
+        var second = await Record(catalog, ("e", Sha(2)), ("f", Sha(5)), ("g", Sha(5)));
+        Assert.Equal([OccurrenceStatus.Duplicate, OccurrenceStatus.New, OccurrenceStatus.Duplicate], second.Select(r => r.Status));
+        Assert.Equal(2L, second[0].DocumentId);
+        Assert.Equal(second[1].DocumentId, second[2].DocumentId);
+        Assert.Equal(5L, Scalar(DbPath, "SELECT count(*) FROM document"));
+
+        // Only one in the recent tier: no merge.
+        Assert.False(await catalog.MaintainAsync(CancellationToken.None));
+        foreach (var n in new[] { 1, 4, 5 })
+        {
+            Assert.True(await catalog.ContainsDocumentAsync(Sha(n), CancellationToken.None));
+            var found = await catalog.FindDocumentAsync(Sha(n)[..8], CancellationToken.None);
+            Assert.Equal((1, Sha(n)), (found.Matches, found.Document!.Sha256));
+        }
+
+        Assert.False(await catalog.ContainsDocumentAsync(Sha(6), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindDocument_PrefixMatchingOneDocumentInEachTier_IsAmbiguous()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        catalog.MergeMinRecent = 0;
+        await Record(catalog, ("a", "ab1" + new string('0', 61)));
+        Assert.True(await catalog.MaintainAsync(CancellationToken.None));
+        await Record(catalog, ("b", "ab2" + new string('0', 61)));
+
+        Assert.Equal(2, (await catalog.FindDocumentAsync("ab", CancellationToken.None)).Matches);
+        Assert.Equal(1, (await catalog.FindDocumentAsync("ab2", CancellationToken.None)).Matches);
+    }
+
+    [Fact]
+    public async Task Maintain_FewNewDocuments_LeavesTheTiersAsTheyAre()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        await Record(catalog, ("a", Sha(1)), ("b", Sha(2)));
+
+        Assert.False(await catalog.MaintainAsync(CancellationToken.None));
+        Assert.Equal(0L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
+    }
+
+    [Fact]
+    public async Task HashLookups_ExactAndPrefix_SearchBothTierIndexesAndNeverScanTheDocuments()
+    {
+        using (var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+            catalog.MergeMinRecent = 0;
+            await Record(catalog, ("a", Sha(1)), ("b", Sha(2)));
+            Assert.True(await catalog.MaintainAsync(CancellationToken.None));
+        }
+
+        var boundary = Scalar(DbPath, "SELECT boundary FROM document_sha256_tier");
+        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        connection.Open();
+        foreach (var sql in new[]
+                 {
+                     SqliteCatalog.DocumentIdsBySha(boundary, "sha256 = ?1"),
+                     SqliteCatalog.DocumentIdsBySha(boundary, "sha256 >= ?1 AND sha256 < ?2", limit: 2),
+                 })
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            cmd.Parameters.AddWithValue("?1", "ab");
+            cmd.Parameters.AddWithValue("?2", "ac");
+            var plan = new List<string>();
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    plan.Add(r.GetString(3));
+                }
+            }
+
+            Assert.Contains(plan, p => p.Contains("ux_document_sha256_settled", StringComparison.Ordinal));
+            Assert.Contains(plan, p => p.Contains("ux_document_sha256_recent", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, p => p.StartsWith("SCAN document", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Migration_FromVersion6_KeepsEveryDocumentAndPutsThemInTheSettledTier()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, DbPath, 6);
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"""
+                INSERT INTO document (id, sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen, language, outline)
+                VALUES (7, '{Sha(1)}', 10, 'utf-8', 0, 1, 'one', 1, '{Sha(1)}', 1, NULL, NULL),
+                       (9, '{Sha(2)}', 20, 'gb18030', 1, 0.9, 'two', 2, '{Sha(2)}', 2, NULL, NULL);
+                INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
+                VALUES (7, 'default', 'one.txt', 10, 1, 'new', 1, 'keep', NULL, 0), (9, 'default', 'two.txt', 20, 2, 'new', 2, 'keep', NULL, 0);
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        using (var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+            var docs = await catalog.ListDocumentsAsync(null, CancellationToken.None);
+            Assert.Equal([(Sha(1), "one", "utf-8", "one.txt"), (Sha(2), "two", "gb18030", "two.txt")],
+                docs.Select(d => (d.Sha256, d.Title, d.Encoding, d.Occurrences.Single().Path)));
+            var recorded = await Record(catalog, ("again.txt", Sha(2)), ("new.txt", Sha(3)));
+            Assert.Equal([(OccurrenceStatus.Duplicate, 9L), (OccurrenceStatus.New, 10L)], recorded.Select(r => (r.Status, r.DocumentId ?? -1)));
+        }
+
+        Assert.Equal(SqliteSchema.LatestVersion, (int)Scalar(DbPath, "PRAGMA user_version"));
+        Assert.Equal(9L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
+        Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM pragma_foreign_key_check"));
+        Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_document%'"));
+    }
+
+    [Fact]
+    public void RecordAndMaintain_AnySequence_RecordsEachHashOnceAndFindsItInWhicheverTier()
+    {
+        // Batches drawn from 12 hashes, each followed by a merge check at a small random threshold.
+        var gen = from batches in Gen.Choose(0, 11).ArrayOf().ArrayOf()
+                  from limits in Gen.Choose(0, 4).ArrayOf(8)
+                  select (batches, limits);
+        var run = 0;
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var path = _temp.Combine($"p{run++}", "ingest.db");
+            using var catalog = SqliteCatalog.Open(path, readOnly: false, _time);
+            var ids = new Dictionary<int, long>();
+            var file = 0;
+            for (var i = 0; i < t.batches.Length; i++)
+            {
+                var batch = t.batches[i];
+                if (batch.Length == 0)
+                {
+                    continue;
+                }
+
+                var recorded = Record(catalog, batch.Select(n => ($"f{file++}", Sha(n))).ToArray()).GetAwaiter().GetResult();
+                for (var j = 0; j < batch.Length; j++)
+                {
+                    var known = ids.TryGetValue(batch[j], out var id);
+                    Assert.Equal(known ? OccurrenceStatus.Duplicate : OccurrenceStatus.New, recorded[j].Status);
+                    if (known)
+                    {
+                        Assert.Equal(id, recorded[j].DocumentId);
+                    }
+                    else
+                    {
+                        ids[batch[j]] = recorded[j].DocumentId!.Value;
+                    }
+                }
+
+                catalog.MergeMinRecent = t.limits[i % t.limits.Length];
+                catalog.MaintainAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            Assert.Equal(ids.Count, (int)catalog.GetStatsAsync(CancellationToken.None).GetAwaiter().GetResult().Documents);
+            for (var n = 0; n < 12; n++)
+            {
+                Assert.Equal(ids.ContainsKey(n), catalog.ContainsDocumentAsync(Sha(n), CancellationToken.None).GetAwaiter().GetResult());
+                Assert.Equal(ids.ContainsKey(n) ? 1 : 0, catalog.FindDocumentAsync(Sha(n)[..8], CancellationToken.None).GetAwaiter().GetResult().Matches);
+            }
+        }));
+    }
+}
