@@ -10,7 +10,7 @@ internal sealed partial class SqliteCatalog
     private const int SnippetBefore = 30;
     private const int SnippetAfter = 70;
     private int _nearDuplicateDistance = 3;
-    private SimHashIndex _simHashes = new();
+    private SimHashIndex _simHashes = null!; // set by Open: shared, or this catalog's own
 
     /// <summary>Adds documents' text to both full-text indexes, in one transaction, after their records committed.</summary>
     public Task IndexAsync(IReadOnlyList<(long DocumentId, byte[] TextUtf8)> documents, CancellationToken ct)

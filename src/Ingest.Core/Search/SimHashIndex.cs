@@ -230,7 +230,7 @@ internal sealed class SimHashIndex
 
             if (_order[b].Length < _count)
             {
-                _order[b] = GC.AllocateUninitializedArray<int>(_ids.Length);
+                _order[b] = HugePages.Allocate<int>(_ids.Length);
             }
 
             // start[v + 1] is now where group v ends. Fill each group from its end, slots descending (so ascending within
@@ -340,8 +340,9 @@ internal sealed class SimHashIndex
 
     /// <summary>A larger array holding the first <paramref name="used"/> items: uninitialized, as every slot is written before it is read.</summary>
     private static T[] Grown<T>(T[] array, int size, int used)
+        where T : unmanaged
     {
-        var grown = GC.AllocateUninitializedArray<T>(size);
+        var grown = HugePages.Allocate<T>(size);
         array.AsSpan(0, used).CopyTo(grown);
         return grown;
     }
