@@ -258,6 +258,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
     {
         var batch = new List<IngestRecord>(MaxBatch);
         var reserved = new HashSet<string>(StringComparer.Ordinal);
+        var newFolders = new NewFolders();
         var toIndex = new List<(long, byte[])>();
 
         // A batch's files are moved while the next batch is recorded: the moves and their directory flushes are off the
@@ -323,7 +324,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                 }
 
                 var recorded = await catalog.RecordAsync(
-                    batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved), source.RetryFailedAfter, completed, CancellationToken.None);
+                    batch, (r, status) => Plan(source, r.Path, status, r.Kind, reserved, newFolders), source.RetryFailedAfter, completed, CancellationToken.None);
                 foreach (var item in recorded)
                 {
                     Count(item, summary);
@@ -387,7 +388,8 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
 
     private sealed record DisposedBatch(IReadOnlyList<RecordedItem> Recorded, List<DisposalDone> Done, int Errors);
 
-    private static PlannedDisposal Plan(IngestSource source, string relativePath, OccurrenceStatus? status, AnalysisKind kind, ISet<string> reserved)
+    private static PlannedDisposal Plan(
+        IngestSource source, string relativePath, OccurrenceStatus? status, AnalysisKind kind, ISet<string> reserved, NewFolders? newFolders = null)
     {
         var (disposition, root) = status switch
         {
@@ -397,7 +399,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             _ => (Disposition.Keep, source.FailedFolder),
         };
         return disposition == Disposition.Move
-            ? new PlannedDisposal(Disposition.Move, FileDisposer.PlanDestination(root, relativePath, reserved))
+            ? new PlannedDisposal(Disposition.Move, FileDisposer.PlanDestination(root, relativePath, reserved, newFolders))
             : new PlannedDisposal(disposition, null);
     }
 

@@ -37,6 +37,42 @@ public sealed class FileDisposerTests : IDisposable
     }
 
     [Fact]
+    public void PlanDestination_FolderNewInThisScan_GivesNaturalNamesAndStillNeverTheSameNameTwice()
+    {
+        var root = _temp.Combine("processed");
+        var reserved = new HashSet<string>();
+        var newFolders = new NewFolders();
+
+        Assert.Equal(Path.Combine(root, "d", "a.txt"), FileDisposer.PlanDestination(root, "d/a.txt", reserved, newFolders));
+        Assert.Equal(Path.Combine(root, "d", "b.txt"), FileDisposer.PlanDestination(root, "d/b.txt", reserved, newFolders));
+        Assert.Equal(Path.Combine(root, "d", "a (2).txt"), FileDisposer.PlanDestination(root, "d/a.txt", reserved, newFolders));
+    }
+
+    [Fact]
+    public void PlanDestination_FolderThatExistedBeforeTheScan_StillLooksNamesUp()
+    {
+        var root = _temp.Combine("processed");
+        _temp.Write("processed/d/a.txt", [1]);
+
+        Assert.Equal(Path.Combine(root, "d", "a (2).txt"), FileDisposer.PlanDestination(root, "d/a.txt", new HashSet<string>(), new NewFolders()));
+    }
+
+    [Fact]
+    public void Move_IntoANewFolderWhereAnotherProgramTookThePlannedNameMeanwhile_NeverOverwrites()
+    {
+        var root = _temp.Combine("processed");
+        var planned = FileDisposer.PlanDestination(root, "d/a.txt", new HashSet<string>(), new NewFolders());
+        _temp.Write("processed/d/a.txt", [9]); // after planning: the folder was new, so the plan did not look
+        _temp.Write("drop/d/a.txt", [1, 2]);
+
+        var moved = FileDisposer.Move(_temp.Combine("drop", "d", "a.txt"), planned, root);
+
+        Assert.Equal(Path.Combine(root, "d", "a (2).txt"), moved);
+        Assert.Equal([9], File.ReadAllBytes(planned));
+        Assert.Equal([1, 2], File.ReadAllBytes(moved));
+    }
+
+    [Fact]
     public void Move_DestinationTakenMeanwhile_NeverOverwritesAndPicksTheNextName()
     {
         var root = _temp.Combine("processed");
