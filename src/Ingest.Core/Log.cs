@@ -39,5 +39,9 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Debug, "Scan of {Source} found nothing to do in {Elapsed:0.000} s")]
     public static partial void ScanIdle(ILogger logger, string source, double elapsed);
 
+    [LoggerMessage(1011, LogLevel.Information, "Catalog upkeep after the scan of {Source} took {Elapsed:0.00} s")]
+    public static partial void Maintained(ILogger logger, string source, double elapsed);
 
+    [LoggerMessage(1012, LogLevel.Warning, "Catalog upkeep after the scan of {Source} failed (the scan's records stand; tried again after the next scan)")]
+    public static partial void MaintenanceFailed(ILogger logger, Exception exception, string source);
 }

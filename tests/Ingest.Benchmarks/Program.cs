@@ -5,7 +5,8 @@ namespace Ingest.Benchmarks;
 /// <summary>
 /// Micro-benchmarks for the hot paths of a scan, with allocations. Not tests: nothing here asserts a time.
 /// <c>dotnet run -c Release --project tests/Ingest.Benchmarks -- --filter '*'</c> (add <c>--job short</c> for a quick look);
-/// <c>-- search 10000</c> measures indexing speed and search latency in-process; <c>-- --stopwatch 256</c> times the read path of one file.
+/// <c>-- search 10000</c> measures indexing speed and search latency in-process; <c>-- --stopwatch 256</c> times the read path of one file;
+/// <c>-- merge 1000000</c> times the SHA-256 index merge a scan runs now and then.
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,12 @@ public static class Program
         if (args is ["search", ..])
         {
             await SearchLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
+            return;
+        }
+
+        if (args is ["merge", ..])
+        {
+            await MergeCost.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 
 namespace Ingest.Catalog;
 
@@ -72,20 +73,29 @@ internal sealed partial class SqliteCatalog
             _writes?.Dispose();
             _writes = null;
             var b = max.ToString(CultureInfo.InvariantCulture);
-            using (var cmd = _connection.CreateCommand())
+            try
             {
-                cmd.Transaction = tx;
-                cmd.CommandText = $"""
-                    DROP INDEX ux_document_sha256_recent;
-                    DROP INDEX ux_document_sha256_settled;
-                    CREATE UNIQUE INDEX ux_document_sha256_settled ON document(sha256) WHERE id <= {b};
-                    CREATE UNIQUE INDEX ux_document_sha256_recent ON document(sha256) WHERE id > {b};
-                    UPDATE document_sha256_tier SET boundary = {b};
-                    """;
-                cmd.ExecuteNonQuery();
+                using (var cmd = _connection.CreateCommand())
+                {
+                    cmd.Transaction = tx;
+                    cmd.CommandText = $"""
+                        DROP INDEX ux_document_sha256_recent;
+                        DROP INDEX ux_document_sha256_settled;
+                        CREATE UNIQUE INDEX ux_document_sha256_settled ON document(sha256) WHERE id <= {b};
+                        CREATE UNIQUE INDEX ux_document_sha256_recent ON document(sha256) WHERE id > {b};
+                        UPDATE document_sha256_tier SET boundary = {b};
+                        """;
+                    cmd.ExecuteNonQuery();
+                }
+
+                tx.Commit();
+            }
+            catch (SqliteException ex)
+            {
+                // The transaction rolls back: both indexes and the boundary stay as they were (a full disk, or a hash in both tiers).
+                throw new CatalogException($"Catalog '{Path}': merging the SHA-256 index tiers at document {b} failed ({ex.Message.TrimEnd('.')}); the catalog is unchanged.", ex);
             }
 
-            tx.Commit();
             return Task.FromResult(true);
         }
     }

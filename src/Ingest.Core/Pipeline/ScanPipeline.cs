@@ -90,8 +90,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             await writer;
         }
 
-        // After the files are recorded and moved: upkeep never delays a record.
-        await catalog.MaintainAsync(ct);
+        await MaintainAsync(source, catalog, ct);
         summary.Elapsed = time.GetElapsedTime(started);
         progress?.Report(summary);
         if (summary.New + summary.Duplicates + summary.Failed + summary.Reconciled == 0)
@@ -104,6 +103,23 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         }
 
         return summary;
+    }
+
+    /// <summary>After the files are recorded and moved, so upkeep never delays a record; its failure fails nothing recorded.</summary>
+    private async Task MaintainAsync(IngestSource source, ICatalog catalog, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            if (await catalog.MaintainAsync(ct))
+            {
+                Log.Maintained(logger, source.Name, time.GetElapsedTime(started).TotalSeconds);
+            }
+        }
+        catch (CatalogException ex)
+        {
+            Log.MaintenanceFailed(logger, ex, source.Name);
+        }
     }
 
     /// <summary>Reads and dedupes every ready file but records and moves nothing.</summary>

@@ -65,6 +65,35 @@ public sealed partial class SqliteCatalogTests
     }
 
     [Fact]
+    public async Task Maintain_AHashInBothTiers_FailsNamingTheCatalogAndChangesNothing()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        catalog.MergeMinRecent = 0;
+        await Record(catalog, ("a", Sha(1)));
+        Assert.True(await catalog.MaintainAsync(CancellationToken.None));
+        await Record(catalog, ("b", Sha(2)));
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            // Only a bug or a hand edit could do this: the recent tier's index alone does not see the settled copy.
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"""
+                INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, line_count, text_sha256, first_seen)
+                VALUES ('{Sha(1)}', 10, 'utf-8', 0, 1, 1, '{Sha(1)}', 1)
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        var error = await Assert.ThrowsAsync<CatalogException>(() => catalog.MaintainAsync(CancellationToken.None));
+
+        Assert.Contains(DbPath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("unchanged", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
+        Assert.Equal(2L, Scalar(DbPath, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'ux_document_sha256_%'"));
+        Assert.Equal(OccurrenceStatus.Duplicate, (await Record(catalog, ("c", Sha(2))))[0].Status); // still writable
+    }
+
+    [Fact]
     public async Task Maintain_FewNewDocuments_LeavesTheTiersAsTheyAre()
     {
         using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
