@@ -204,17 +204,7 @@ public sealed class ScanPipelineFaultTests : PipelineHarness
         Temp.Write("drop/a.txt", Encode.Utf8(Texts.English), Old);
         await Scan(); // merges: a.txt is in the settled tier
         var settled = (await Catalog.ListDocumentsAsync(null, CancellationToken.None)).Single().Sha256;
-        using (var connection = new SqliteConnection($"Data Source={Catalog.Path};Pooling=False"))
-        {
-            // A copy of the settled hash in the recent tier: the next merge must fail.
-            connection.Open();
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"""
-                INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, line_count, text_sha256, first_seen)
-                VALUES ('{settled}', 1, 'utf-8', 0, 1, 1, '{settled}', 1)
-                """;
-            cmd.ExecuteNonQuery();
-        }
+        CatalogRows.InsertBareDocument(Catalog.Path, settled); // a copy of the settled hash in the recent tier: the next merge fails
 
         Temp.Write("drop/b.txt", Encode.Utf8(Texts.Chinese), Old);
         var summary = await Scan();
