@@ -56,47 +56,52 @@ internal sealed partial class SqliteCatalog
         {
             ct.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var tx = _connection.BeginTransaction();
-            var boundary = ShaBoundary();
-            long max;
-            using (var query = new RawStatement(_connection, "SELECT coalesce(max(id), 0) FROM document"))
-            {
-                max = query.Step() ? query.Int64(0) : 0;
-            }
-
-            if (max - boundary <= Math.Max(MergeMinRecent, boundary / 8))
-            {
-                return Task.FromResult(false);
-            }
-
-            // The write statements search the tiers at the old boundary.
-            _writes?.Dispose();
-            _writes = null;
-            var b = max.ToString(CultureInfo.InvariantCulture);
             try
             {
-                using (var cmd = _connection.CreateCommand())
-                {
-                    cmd.Transaction = tx;
-                    cmd.CommandText = $"""
-                        DROP INDEX ux_document_sha256_recent;
-                        DROP INDEX ux_document_sha256_settled;
-                        CREATE UNIQUE INDEX ux_document_sha256_settled ON document(sha256) WHERE id <= {b};
-                        CREATE UNIQUE INDEX ux_document_sha256_recent ON document(sha256) WHERE id > {b};
-                        UPDATE document_sha256_tier SET boundary = {b};
-                        """;
-                    cmd.ExecuteNonQuery();
-                }
-
-                tx.Commit();
+                return Task.FromResult(MergeHashTiersIfDue());
             }
             catch (SqliteException ex)
             {
-                // The transaction rolls back: both indexes and the boundary stay as they were (a full disk, or a hash in both tiers).
-                throw new CatalogException($"Catalog '{Path}': merging the SHA-256 index tiers at document {b} failed ({ex.Message.TrimEnd('.')}); the catalog is unchanged.", ex);
+                // The transaction rolled back: both indexes and the boundary are as they were (a busy or full disk, or a
+                // hash found in both tiers).
+                throw new CatalogException($"Catalog '{Path}': merging the SHA-256 index tiers failed ({ex.Message.TrimEnd('.')}); the catalog is unchanged.", ex);
             }
-
-            return Task.FromResult(true);
         }
+    }
+
+    private bool MergeHashTiersIfDue()
+    {
+        using var tx = _connection.BeginTransaction();
+        var boundary = ShaBoundary();
+        long max;
+        using (var query = new RawStatement(_connection, "SELECT coalesce(max(id), 0) FROM document"))
+        {
+            max = query.Step() ? query.Int64(0) : 0;
+        }
+
+        if (max - boundary <= Math.Max(MergeMinRecent, boundary / 8))
+        {
+            return false;
+        }
+
+        // The write statements search the tiers at the old boundary.
+        _writes?.Dispose();
+        _writes = null;
+        var b = max.ToString(CultureInfo.InvariantCulture);
+        using (var cmd = _connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = $"""
+                DROP INDEX ux_document_sha256_recent;
+                DROP INDEX ux_document_sha256_settled;
+                CREATE UNIQUE INDEX ux_document_sha256_settled ON document(sha256) WHERE id <= {b};
+                CREATE UNIQUE INDEX ux_document_sha256_recent ON document(sha256) WHERE id > {b};
+                UPDATE document_sha256_tier SET boundary = {b};
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+        return true;
     }
 }
