@@ -84,9 +84,7 @@ internal sealed partial class SqliteCatalog
             return false;
         }
 
-        // The write statements search the tiers at the old boundary.
-        _writes?.Dispose();
-        _writes = null;
+        // The write statements, prepared at the old boundary, are prepared again by the next record (WritesAtCurrentBoundary).
         var b = max.ToString(CultureInfo.InvariantCulture);
         using (var cmd = _connection.CreateCommand())
         {

@@ -15,15 +15,15 @@ internal sealed partial class SqliteCatalog
     /// <summary>The statements, prepared again if the hash index tiers moved (a merge, maybe by another process).</summary>
     private WriteStatements WritesAtCurrentBoundary()
     {
-        var s = Writes();
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var boundary = ShaBoundary();
-        if (s.Boundary != boundary)
+        if (_writes?.Boundary != boundary)
         {
-            s.Dispose();
-            _writes = s = new WriteStatements(this, boundary);
+            _writes?.Dispose();
+            _writes = new WriteStatements(this, boundary);
         }
 
-        return s;
+        return _writes;
     }
 
     private sealed class WriteStatements : IDisposable

@@ -27,8 +27,7 @@ internal static class FileDisposer
             throw new IOException($"Destination '{target}' would escape its folder '{root}'.");
         }
 
-        var fresh = newFolders?.IsNew(Path.GetDirectoryName(target)!) == true;
-        if (fresh ? !(reserved?.Contains(target) ?? false) : !IsTaken(target, reserved))
+        if (!IsTaken(target, reserved, onDisk: newFolders?.IsNew(Path.GetDirectoryName(target)!) != true))
         {
             reserved?.Add(target);
             return target;
@@ -53,8 +52,9 @@ internal static class FileDisposer
         }
     }
 
-    private static bool IsTaken(string path, ISet<string>? reserved) =>
-        (reserved?.Contains(path) ?? false) || NativeFileSystem.EntryExists(path);
+    /// <param name="onDisk">False where no other name can be on disk (a folder new in this scan): only reservations count.</param>
+    private static bool IsTaken(string path, ISet<string>? reserved, bool onDisk = true) =>
+        (reserved?.Contains(path) ?? false) || (onDisk && NativeFileSystem.EntryExists(path));
 
     /// <summary>
     /// Moves <paramref name="source"/> to <paramref name="planned"/> or, when that name was taken meanwhile,
@@ -247,10 +247,6 @@ internal static class FileDisposer
 }
 
 /// <summary>
-/// Destination folders created and checked for links once per batch: without it every move repeated a
-/// <c>mkdir</c>, a <c>stat</c>, a <c>readlink</c> and an <c>lstat</c> per folder level for the same few folders.
-/// </summary>
-/// <summary>
 /// Destination folders that did not exist when a scan first planned a file into them. Every name in such a folder was
 /// then planned by this scan, from distinct relative paths, so a planned name needs no look-up on disk: a scan of 10,000
 /// files into new sub-folders saves 10,000 <c>faccessat</c> calls on the writer's path. A file another program puts there
@@ -272,6 +268,10 @@ internal sealed class NewFolders
     }
 }
 
+/// <summary>
+/// Destination folders created and checked for links once per batch: without it every move repeated a
+/// <c>mkdir</c>, a <c>stat</c>, a <c>readlink</c> and an <c>lstat</c> per folder level for the same few folders.
+/// </summary>
 internal sealed class DestinationFolders
 {
     private readonly HashSet<string> _ready = new(StringComparer.Ordinal);
