@@ -71,6 +71,13 @@ internal sealed class RawStatement : IDisposable
         raw.sqlite3_reset(_stmt);
     }
 
+    /// <summary>Runs a single-row INSERT, resets it, and returns the new row's id.</summary>
+    public long Insert()
+    {
+        Execute();
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
     public long Int64(int column) => raw.sqlite3_column_int64(_stmt, column);
 
     public string Text(int column) => raw.sqlite3_column_text(_stmt, column).utf8_to_string();

@@ -36,16 +36,18 @@ internal sealed partial class SqliteCatalog
             try
             {
                 // Looked up first (FindDocument): the column has no unique constraint of its own since v7, see HashTiers.
+                // The per-file inserts take their id from the connection (RawStatement.Insert), not RETURNING, and never
+                // REPLACE: either makes SQLite open a statement journal, which copies every page the statement changes
+                // first (RETURNING also fills a temporary table). That was 2% of a small-file scan's CPU in libc alone.
                 InsertDocument = Prepare(catalog, """
                     INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen,
                                           language, newline, non_blank_line_count, char_count, cjk_count, word_count, outline)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                    RETURNING id
                     """);
                 FindDocument = Prepare(catalog, DocumentIdsBySha(boundary, "sha256 = ?1") + " LIMIT 1");
                 InsertOccurrence = Prepare(catalog, """
                     INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                     """);
                 // A transient failure is recorded once; each further attempt doubles the wait before the next one.
                 InsertFailure = Prepare(catalog, """
@@ -60,9 +62,9 @@ internal sealed partial class SqliteCatalog
                     "UPDATE failure SET resolved = 1 WHERE source = ?1 AND path = ?2 AND kind = 'transient' AND resolved = 0");
                 CompleteOccurrence = Prepare(catalog, "UPDATE occurrence SET pending = 0, destination = ?2 WHERE id = ?1");
                 CompleteFailure = Prepare(catalog, "UPDATE failure SET pending = 0, destination = ?2 WHERE id = ?1");
-                InsertText = Prepare(catalog, "INSERT OR REPLACE INTO document_text (document_id, text, truncated) VALUES (?1, ?2, ?3)");
+                InsertText = Prepare(catalog, "INSERT INTO document_text (document_id, text, truncated) VALUES (?1, ?2, ?3)");
                 InsertFingerprint = Prepare(catalog, """
-                    INSERT OR REPLACE INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
+                    INSERT INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
                     VALUES (?1, ?2, ?3, ?4, ?5)
                     """);
                 SimHashLogFrom = Prepare(catalog, SimHashLogFromSql);

@@ -190,13 +190,7 @@ internal sealed partial class SqliteCatalog : ICatalog
                             .Bind(1, f.Sha256).Bind(2, f.SizeBytes).Bind(3, f.Encoding).Bind(4, f.HasBom ? 1L : 0L).Bind(5, f.Confidence)
                             .Bind(6, f.Title).Bind(7, f.LineCount).Bind(8, f.TextSha256).Bind(9, now);
                         BindDetails(insert, 10, f.Details);
-                        if (!insert.Step())
-                        {
-                            throw new CatalogException($"Document {f.Sha256} was not inserted.");
-                        }
-
-                        docId = insert.Int64(0);
-                        insert.Start();
+                        docId = insert.Insert();
                         status = OccurrenceStatus.New;
                     }
 
@@ -211,9 +205,7 @@ internal sealed partial class SqliteCatalog : ICatalog
                         .Bind(1, docId).Bind(2, r.Source).Bind(3, r.Path).Bind(4, r.Size).Bind(5, r.LastWriteUtc.Ticks)
                         .Bind(6, status == OccurrenceStatus.New ? "new" : "duplicate").Bind(7, now).Bind(8, DispositionText(disposal.Disposition))
                         .Bind(9, disposal.Destination).Bind(10, disposal.Disposition == Disposition.Keep ? 0L : 1L);
-                    occ.Step();
-                    results.Add(new RecordedItem(r, occ.Int64(0), false, status, disposal, false, docId));
-                    occ.Start();
+                    results.Add(new RecordedItem(r, occ.Insert(), false, status, disposal, false, docId));
                     if (openTransients)
                     {
                         s.ResolveTransient.Start().Bind(1, r.Source).Bind(2, r.Path).Execute();
