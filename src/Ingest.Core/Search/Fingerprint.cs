@@ -208,23 +208,21 @@ internal sealed class FingerprintBuilder
     /// </summary>
     private bool AppendPlain(ReadOnlySpan<char> text)
     {
-        foreach (var c in text)
+        if (_pendingHigh != 0 || !AllPlainKc(text))
         {
-            if (!IsPlainKc(c))
-            {
-                return false;
-            }
+            return false; // a high surrogate waiting for its pair is left to the general path, which handles the seam
         }
 
-        if (_pendingHigh != 0)
+        if (_totals is not null)
         {
-            return false; // a high surrogate waits for its pair: the general path handles the seam
+            AddPlainShingles(text);
+            return true;
         }
 
         foreach (var c in text)
         {
-            int scalar = c is >= '\uFF01' and <= '\uFF5E' ? c - 0xFEE0 : c;
-            if (scalar <= ' ' && scalar is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+            var scalar = PlainScalar(c);
+            if (IsPlainWhiteSpace(scalar))
             {
                 continue;
             }
@@ -235,6 +233,101 @@ internal sealed class FingerprintBuilder
             }
 
             _previous = scalar;
+        }
+
+        return true;
+    }
+
+    /// <summary>The NFKC form of a plain character: full-width ASCII forms map to ASCII, the rest to themselves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PlainScalar(char c) => (uint)(c - '\uFF01') <= '\uFF5E' - '\uFF01' ? c - 0xFEE0 : c;
+
+    /// <summary>char.IsWhiteSpace of a plain scalar: only ASCII ones are whitespace (see <see cref="IsPlainKc"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsPlainWhiteSpace(int scalar) =>
+        (uint)scalar <= ' ' && ((1UL << scalar) & (1UL << ' ' | 1UL << '\t' | 1UL << '\n' | 1UL << '\v' | 1UL << '\f' | 1UL << '\r')) != 0;
+
+    /// <summary>
+    /// <see cref="AddShingle"/> with the byte counters for plain text, the state in locals: kept in fields and updated
+    /// once per call, every shingle was a chain of 32-byte stores and reloads.
+    /// </summary>
+    private void AddPlainShingles(ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        var previous = _previous;
+        while (previous < 0 && i < text.Length)
+        {
+            var scalar = PlainScalar(text[i++]);
+            previous = IsPlainWhiteSpace(scalar) ? -1 : scalar;
+        }
+
+        // Shingles are counted 255 at a time, as the byte counters are flushed, and inBytes at the end.
+        var (low, high, inBytes, flushedShingles) = (_lowBytes, _highBytes, _inBytes, _shingles - _inBytes);
+        ref var bins = ref MemoryMarshal.GetArrayDataReference(_minHash);
+        var (lowIndex, highIndex, bitOfByte) = (SpreadIndex, SpreadIndex + Vector256.Create((byte)4), BitOfByte);
+        for (; i < text.Length; i++)
+        {
+            var scalar = PlainScalar(text[i]);
+            if (IsPlainWhiteSpace(scalar))
+            {
+                continue;
+            }
+
+            var h = Mix(((ulong)(uint)previous << 21) | (uint)scalar);
+            previous = scalar;
+
+            // One broadcast of the hash serves both halves: vpshufb picks bytes 0-3 or 4-7 of each 16-byte lane.
+            var spread = Vector256.Create(h).AsByte();
+            low -= Vector256.Equals(Avx2.Shuffle(spread, lowIndex) & bitOfByte, bitOfByte);
+            high -= Vector256.Equals(Avx2.Shuffle(spread, highIndex) & bitOfByte, bitOfByte);
+            if (++inBytes == byte.MaxValue)
+            {
+                AddToTotals(low, high);
+                (low, high, inBytes, flushedShingles) = (Vector256<byte>.Zero, Vector256<byte>.Zero, 0, flushedShingles + byte.MaxValue);
+            }
+
+            ref var bin = ref Unsafe.Add(ref bins, (nint)(h >> 58));
+            if ((uint)h < bin)
+            {
+                bin = (uint)h;
+            }
+        }
+
+        (_lowBytes, _highBytes, _inBytes, _shingles, _previous) = (low, high, inBytes, flushedShingles + inBytes, previous);
+    }
+
+    /// <summary>Whether every character is <see cref="IsPlainKc"/>; 16 at a time where the common ranges cover them.</summary>
+    internal static bool AllPlainKc(ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            for (; i <= text.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var common = Vector256.LessThan(v, Vector256.Create((ushort)0x80))
+                    | Vector256.LessThan(v - Vector256.Create((ushort)0x4E00), Vector256.Create((ushort)(0x9FFF - 0x4E00 + 1)))
+                    | Vector256.LessThan(v - Vector256.Create((ushort)0xFF01), Vector256.Create((ushort)(0xFF5E - 0xFF01 + 1)))
+                    | Vector256.LessThan(v - Vector256.Create((ushort)0x3001), Vector256.Create((ushort)2));
+                if (common != Vector256<ushort>.AllBitsSet && !AllPlainKcScalar(text.Slice(i, Vector256<ushort>.Count)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return AllPlainKcScalar(text[i..]);
+    }
+
+    private static bool AllPlainKcScalar(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!IsPlainKc(c))
+            {
+                return false;
+            }
         }
 
         return true;
@@ -363,13 +456,18 @@ internal sealed class FingerprintBuilder
             return;
         }
 
+        AddToTotals(_lowBytes, _highBytes);
+        (_lowBytes, _highBytes, _inBytes) = (Vector256<byte>.Zero, Vector256<byte>.Zero, 0);
+    }
+
+    private void AddToTotals(Vector256<byte> low, Vector256<byte> high)
+    {
+        var totals = _totals!;
         for (var j = 0; j < 32; j++)
         {
-            _totals[j] += _lowBytes.GetElement(j);
-            _totals[j + 32] += _highBytes.GetElement(j);
+            totals[j] += low.GetElement(j);
+            totals[j + 32] += high.GetElement(j);
         }
-
-        (_lowBytes, _highBytes, _inBytes) = (Vector256<byte>.Zero, Vector256<byte>.Zero, 0);
     }
 
     /// <summary>Empty bins borrow from the next filled one (rotation densification), so short texts still compare.</summary>
@@ -378,9 +476,10 @@ internal sealed class FingerprintBuilder
         var result = (uint[])bins.Clone();
         for (var i = 0; i < result.Length; i++)
         {
-            for (var k = 1; result[i] == uint.MaxValue && k < result.Length; k++)
+            for (int k = 1, j = i + 1; result[i] == uint.MaxValue && k < result.Length; k++, j++)
             {
-                var donor = bins[(i + k) % bins.Length];
+                j = j == bins.Length ? 0 : j; // (i + k) % bins.Length: the division was most of a short text's cost
+                var donor = bins[j];
                 if (donor != uint.MaxValue)
                 {
                     result[i] = donor ^ (uint)k; // mixed with the distance so borrowed values differ from real ones

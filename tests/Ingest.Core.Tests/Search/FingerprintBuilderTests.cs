@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using Ingest.Search;
 using Xunit.Abstractions;
 
@@ -39,25 +42,30 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         return b.Build()!;
     }
 
-    /// <summary>The definition: NFKC, whitespace dropped, +1/-1 per bit of each 2-character shingle's hash.</summary>
-    private static ulong NaiveSimHash(string text)
+    /// <summary>The definition: NFKC, whitespace dropped, the hash of each 2-character shingle (of the one character alone).</summary>
+    private static List<ulong> NaiveShingleHashes(string text)
     {
         var chars = text.Normalize(NormalizationForm.FormKC).EnumerateRunes().Where(r => !Rune.IsWhiteSpace(r)).Select(r => r.Value).ToArray();
-        var weights = new long[64];
-        var shingles = 0;
+        var hashes = new List<ulong>();
         for (var i = 1; i < chars.Length; i++)
         {
-            var h = FingerprintBuilder.Mix(((ulong)(uint)chars[i - 1] << 21) | (uint)chars[i]);
-            shingles++;
-            for (var bit = 0; bit < 64; bit++)
-            {
-                weights[bit] += ((h >> bit) & 1) == 1 ? 1 : -1;
-            }
+            hashes.Add(FingerprintBuilder.Mix(((ulong)(uint)chars[i - 1] << 21) | (uint)chars[i]));
         }
 
-        if (shingles == 0 && chars.Length == 1)
+        if (chars.Length == 1)
         {
-            var h = FingerprintBuilder.Mix((ulong)(uint)chars[0] << 21);
+            hashes.Add(FingerprintBuilder.Mix((ulong)(uint)chars[0] << 21));
+        }
+
+        return hashes;
+    }
+
+    /// <summary>+1/-1 per bit of each shingle's hash; a bit is set where the sum is positive.</summary>
+    private static ulong NaiveSimHash(string text)
+    {
+        var weights = new long[64];
+        foreach (var h in NaiveShingleHashes(text))
+        {
             for (var bit = 0; bit < 64; bit++)
             {
                 weights[bit] += ((h >> bit) & 1) == 1 ? 1 : -1;
@@ -71,6 +79,34 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         }
 
         return simHash;
+    }
+
+    /// <summary>
+    /// The top 6 bits of a hash pick one of 64 bins, which keeps the least low 32 bits; an empty bin takes the nearest
+    /// filled one after it (circularly) xor the distance, unless that gives the empty value.
+    /// </summary>
+    private static uint[] NaiveMinHash(string text)
+    {
+        var bins = Enumerable.Repeat(uint.MaxValue, 64).ToArray();
+        foreach (var h in NaiveShingleHashes(text))
+        {
+            bins[h >> 58] = Math.Min(bins[h >> 58], (uint)h);
+        }
+
+        var result = (uint[])bins.Clone();
+        for (var i = 0; i < 64; i++)
+        {
+            for (var k = 1; bins[i] == uint.MaxValue && k < 64; k++)
+            {
+                if (bins[(i + k) % 64] is var donor && donor != uint.MaxValue && (donor ^ (uint)k) != uint.MaxValue)
+                {
+                    result[i] = donor ^ (uint)k;
+                    break;
+                }
+            }
+        }
+
+        return result;
     }
 
     [Theory]
@@ -243,5 +279,144 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         output.WriteLine($"half-shared texts: estimated similarity {similarity:0.00}");
         Assert.InRange(similarity, 0.15, 0.6); // the true Jaccard of half-shared shingle sets is about 1/3
         Assert.Equal(Of(text).MinHash, Fingerprint.MinHashFromBytes(Of(text).MinHashBytes()));
+    }
+
+    /// <summary>Pieces of text the plain path takes: Han, the punctuation and full-width forms it maps, ASCII, every ASCII whitespace.</summary>
+    private static readonly string[] PlainPieces =
+    [
+        .. Han[..60].Select(c => c.ToString()), "，", "。", "、", "“", "”", "—", "〈", "】", "か", "カ", "가", "힣",
+        "Ａ", "ｚ", "１", "！", "～", "a", "Z", "0", ".", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\r\n",
+    ];
+
+    /// <summary>Pieces that send a chunk to the general path: NFKC changes or combines them, or they are not BMP.</summary>
+    private static readonly string[] OtherPieces =
+    [
+        "\u3000", "\u00A0", "e\u0301", "\u0301", "ｶﾞ", "ｶ", "\uFF9E", "😀", "𠀁字", "…", "ﬁ", "①", "\u2028", "\u0085", "Å", "\u1100\u1161",
+    ];
+
+    /// <summary>Appends in chunks of <paramref name="chunk"/> characters, keeping surrogate pairs whole (ICU rejects half a pair).</summary>
+    private static Fingerprint? OfChunks(string text, int chunk, bool portableCounts)
+    {
+        FingerprintBuilder.PortableCountsForTests.Value = portableCounts;
+        try
+        {
+            var b = new FingerprintBuilder();
+            for (var i = 0; i < text.Length;)
+            {
+                var n = Math.Min(chunk, text.Length - i);
+                n += char.IsHighSurrogate(text[i + n - 1]) && i + n < text.Length ? 1 : 0;
+                b.Append(text.AsSpan(i, n));
+                i += n;
+            }
+
+            return b.Build();
+        }
+        finally
+        {
+            FingerprintBuilder.PortableCountsForTests.Value = false;
+        }
+    }
+
+    private static Gen<(string Text, int Chunk)> TextInChunks(string[] pieces) =>
+        from length in Gen.Choose(0, 1100) // past the byte counters' flush (every 255 shingles) four times
+        from parts in Gen.Elements(pieces).ArrayOf(length)
+        from chunk in Gen.Choose(1, 700)
+        select (string.Concat(parts), chunk);
+
+    [Fact]
+    public void Fingerprint_PlainTextInAnyChunks_EqualsTheDefinitionWithEitherCounters()
+    {
+        // The plain loop keeps its state in locals across a call and flushes its byte counters every 255 shingles:
+        // chunk seams fall anywhere relative to those flushes and to whitespace.
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(TextInChunks(PlainPieces).ToArbitrary(), t =>
+        {
+            foreach (var portable in new[] { false, true })
+            {
+                var actual = OfChunks(t.Text, t.Chunk, portable);
+                if (NaiveShingleHashes(t.Text).Count == 0)
+                {
+                    Assert.Null(actual);
+                    continue;
+                }
+
+                Assert.Equal(NaiveSimHash(t.Text), actual!.SimHash);
+                Assert.Equal(NaiveMinHash(t.Text), actual.MinHash);
+            }
+        }));
+    }
+
+    [Fact]
+    public void Fingerprint_MixedTextInAnyChunks_VectorAndPortableCountersAgree()
+    {
+        // Chunks with a character NFKC changes take the general path, the others the plain loop, in one builder.
+        var pieces = PlainPieces.Concat(PlainPieces).Concat(OtherPieces).ToArray();
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(TextInChunks(pieces).ToArbitrary(), t =>
+        {
+            var vector = OfChunks(t.Text, t.Chunk, portableCounts: false);
+            var portable = OfChunks(t.Text, t.Chunk, portableCounts: true);
+            Assert.Equal(portable?.SimHash, vector?.SimHash);
+            Assert.Equal(portable?.MinHash, vector?.MinHash);
+
+            // In one piece NFKC sees the whole text, as the definition does (in chunks, ｶ and ﾞ may fall apart).
+            var whole = OfChunks(t.Text, int.MaxValue, portableCounts: false);
+            Assert.Equal(NaiveShingleHashes(t.Text).Count == 0 ? null : NaiveSimHash(t.Text), whole?.SimHash);
+            Assert.Equal(NaiveShingleHashes(t.Text).Count == 0 ? null : NaiveMinHash(t.Text), whole?.MinHash);
+        }));
+    }
+
+    [Fact]
+    public void AllPlainKc_AnyCharacterAmongPlainOnes_IsPlainExactlyWhenIsPlainKcSaysSo()
+    {
+        // The vector check passes whole blocks of the common ranges and leaves the rest to IsPlainKc: every character, at
+        // each place of a block and in the tail after the blocks.
+        var text = string.Concat(Enumerable.Repeat("中，。a、ｚ", 7)).ToCharArray(); // 42: two blocks of 16 and a tail
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            foreach (var at in new[] { 0, 7, 15, 16, 31, 33, 41 })
+            {
+                var saved = text[at];
+                text[at] = (char)c;
+                Assert.Equal(FingerprintBuilder.IsPlainKc((char)c), FingerprintBuilder.AllPlainKc(text));
+                text[at] = saved;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fingerprint_SeededInputs_KeepTheValuesTheyHadWhenFirstStored(bool portableCounts)
+    {
+        // Catalogs store these fingerprints and compare new documents with them, so they may never change. The values
+        // were computed by the code before the plain loop kept its counters in locals (commit 6e93c3e); a difference
+        // here is a change of the fingerprint, not of these numbers.
+        var speech = Speech(new Random(21), 4000);
+        var mixed = string.Concat(Enumerable.Repeat("中文，建设。Ｈｅｌｌｏ　world\n“引号”\tＡ\u0301 ｶﾞ e\u0301 😀 １２\v\f\r～！", 40));
+        var cases = new (Fingerprint? Actual, ulong SimHash, string MinHashSha256)[]
+        {
+            (OfChunks(speech, int.MaxValue, portableCounts), 0x2215F7D2F172F003UL, "1B2310EDFA61509F"),
+            (OfChunks(speech, 7, portableCounts), 0x2215F7D2F172F003UL, "1B2310EDFA61509F"),
+            (OfChunks(mixed, int.MaxValue, portableCounts), 0x84F1DCA7FDDBB9ABUL, "B24754613F1DF54E"),
+            (OfChunks("字", int.MaxValue, portableCounts), 0xC126B2EE14C41056UL, "6BF0EE3B25722CF6"),
+            (OfUtf8(Encoding.UTF8.GetBytes(Speech(new Random(22), 30_000)), portableCounts), 0x2215F7D2B976B043UL, "94717CC304ADA94F"),
+        };
+        foreach (var (actual, simHash, minHashSha256) in cases)
+        {
+            Assert.Equal(simHash, actual!.SimHash);
+            Assert.Equal(minHashSha256, Convert.ToHexString(SHA256.HashData(actual.MinHashBytes()))[..16]);
+        }
+    }
+
+    private static Fingerprint? OfUtf8(byte[] utf8, bool portableCounts)
+    {
+        FingerprintBuilder.PortableCountsForTests.Value = portableCounts;
+        try
+        {
+            return FingerprintBuilder.OfUtf8(utf8);
+        }
+        finally
+        {
+            FingerprintBuilder.PortableCountsForTests.Value = false;
+        }
     }
 }
