@@ -126,6 +126,50 @@ public sealed partial class SqliteCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Open_NewCatalog_Uses16KiBPages()
+    {
+        using (SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+        }
+
+        Assert.Equal(16384L, PageSize());
+    }
+
+    [Fact]
+    public async Task Open_ExistingCatalogWith4KiBPages_KeepsItsPageSizeAndStillRecords()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=false"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;";
+            cmd.ExecuteNonQuery();
+            SqliteSchema.Migrate(connection, DbPath, 3); // a catalog an older release created
+        }
+
+        using (var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+            var recorded = await catalog.RecordAsync([Doc("a.txt", new string('a', 64))], Keep, TimeSpan.Zero, CancellationToken.None);
+            Assert.Equal(OccurrenceStatus.New, recorded[0].Status);
+        }
+
+        Assert.Equal(4096L, PageSize());
+        using var check = new SqliteConnection($"Data Source={DbPath};Pooling=false");
+        check.Open();
+        Assert.Equal(SqliteSchema.LatestVersion, SqliteSchema.GetVersion(check));
+    }
+
+    private long PageSize()
+    {
+        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=false");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA page_size";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    [Fact]
     public void Open_ReadOnlyWhenMissing_FailsNamingTheFileAndCreatesNothing()
     {
         var ex = Assert.Throws<CatalogException>(() => SqliteCatalog.Open(DbPath, readOnly: true, _time));
