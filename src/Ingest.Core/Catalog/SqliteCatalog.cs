@@ -51,6 +51,7 @@ internal sealed partial class SqliteCatalog : ICatalog
         {
             connection.Open();
             Execute(connection, "PRAGMA busy_timeout = 30000;");
+            KeepWalOnClose(connection);
             var version = SqliteSchema.GetVersion(connection); // the first real read: fails here on a non-SQLite file
             SqliteSchema.EnsureNotNewer(version, path);
             if (!readOnly)
@@ -96,6 +97,23 @@ internal sealed partial class SqliteCatalog : ICatalog
     }
 
     private bool _disposed;
+
+    private const int SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE = 1006;
+
+    /// <summary>
+    /// The last connection to close would copy the whole WAL (up to ~16 MB) into the file and delete it: most of the
+    /// time a one-shot scan spent after its last move (about 50 ms of 0.8 s for 10,000 small files), and a query
+    /// command would do it too. The WAL is kept instead; commits are already durable in it, the next writer's
+    /// automatic checkpoints carry on from it, and readers and <c>ingest backup</c> read through it.
+    /// </summary>
+    private static void KeepWalOnClose(SqliteConnection connection)
+    {
+        var rc = SQLitePCL.raw.sqlite3_db_config(connection.Handle!, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out int _);
+        if (rc != SQLitePCL.raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        }
+    }
 
     /// <summary>The page size of catalogs created from now on.</summary>
     internal const int NewCatalogPageSize = 16384;

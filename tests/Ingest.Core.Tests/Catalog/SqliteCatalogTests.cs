@@ -126,6 +126,27 @@ public sealed partial class SqliteCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_KeepsTheWalAndTheNextOpenSeesEveryRecord()
+    {
+        using (var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+            await catalog.RecordAsync([Doc("a.txt", new string('a', 64)), Doc("b.txt", new string('b', 64))], Keep, TimeSpan.Zero, CancellationToken.None);
+        }
+
+        Assert.True(new FileInfo(DbPath + "-wal").Length > 0); // not checkpointed and deleted on close
+
+        using (var reader = SqliteCatalog.Open(DbPath, readOnly: true, _time))
+        {
+            Assert.Equal(1, (await reader.FindDocumentAsync(new string('b', 64), CancellationToken.None)).Matches);
+        }
+
+        Assert.True(File.Exists(DbPath + "-wal")); // nor by a reader's close
+        using var writer = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        var again = await writer.RecordAsync([Doc("c.txt", new string('a', 64))], Keep, TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal(OccurrenceStatus.Duplicate, again[0].Status);
+    }
+
+    [Fact]
     public void Open_NewCatalog_Uses16KiBPages()
     {
         using (SqliteCatalog.Open(DbPath, readOnly: false, _time))
