@@ -7,21 +7,23 @@ namespace Ingest.Benchmarks;
 /// The near-duplicate fingerprint of one captured text (~4 KB: a small file of scenario a; 64 KB: one whole piece of
 /// <see cref="FingerprintBuilder.OfUtf8"/>), from decoded chars and from the UTF-8 capture as the analyzer calls it.
 /// </summary>
-[MemoryDiagnoser]
-public class FingerprintBenchmarks
+public class FingerprintBenchmarks : FingerprintBenchmarkBase
 {
-    private string _text = "";
-    private byte[] _utf8 = [];
-
     [Params(4 * 1024, 64 * 1024)]
     public int Utf8Bytes { get; set; }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _text = CjkText.Generate(Utf8Bytes, seed: 6);
-        _utf8 = System.Text.Encoding.UTF8.GetBytes(_text);
-    }
+    public void Setup() => Use(CjkText.Generate(Utf8Bytes, seed: 6));
+}
+
+/// <summary>The two ways to fingerprint a text; subclasses choose the text.</summary>
+[MemoryDiagnoser]
+public abstract class FingerprintBenchmarkBase
+{
+    private string _text = "";
+    private byte[] _utf8 = [];
+
+    protected void Use(string text) => (_text, _utf8) = (text, System.Text.Encoding.UTF8.GetBytes(text));
 
     [Benchmark]
     public ulong Append_Chars()
@@ -34,4 +36,3 @@ public class FingerprintBenchmarks
     [Benchmark]
     public ulong OfUtf8() => FingerprintBuilder.OfUtf8(_utf8)!.SimHash;
 }
-

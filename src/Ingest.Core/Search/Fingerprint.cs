@@ -150,11 +150,102 @@ internal sealed class FingerprintBuilder
             return;
         }
 
-        if (AppendPlain(text))
+        var nonPlain = IndexOfNonPlainKc(text);
+        if (_pendingHigh != 0 || (nonPlain >= 0 && !IcuAccepts(text)))
         {
+            // A high surrogate waiting for its pair, or text ICU rejects: whole, as always, so ICU throws before anything
+            // of the chunk is added.
+            AppendGeneral(text);
             return;
         }
 
+        // Every plain or mapped character is a safe cut: it combines with nothing before it, so NFKC of the chunk is NFKC
+        // of the pieces between such cuts, joined. Plain runs take the fast loop, the rest ICU as before.
+        while (nonPlain >= 0)
+        {
+            // A mapped character on its own needs a safe cut after it too: the next character must be plain or mapped.
+            var mapped = MappedKc(text[nonPlain]);
+            if (mapped is not null && (nonPlain + 1 == text.Length || IsPlainKc(text[nonPlain + 1]) || MappedKc(text[nonPlain + 1]) is not null))
+            {
+                AppendPlain(text[..nonPlain]);
+                foreach (var c in mapped)
+                {
+                    AddScalar(c);
+                }
+
+                text = text[(nonPlain + 1)..];
+            }
+            else
+            {
+                // The plain character before may combine with this one (a + U+0301, か + U+3099, 가 + U+11A8): it goes too.
+                var start = Math.Max(nonPlain - 1, 0);
+                var end = EndOfGeneral(text, nonPlain + 1);
+                AppendPlain(text[..start]);
+                AppendGeneral(text[start..end]);
+                text = text[end..];
+            }
+
+            nonPlain = IndexOfNonPlainKc(text);
+        }
+
+        AppendPlain(text);
+    }
+
+    /// <summary>
+    /// Whether .NET passes the text to ICU: it throws for a lone surrogate or U+FFFE (both outside the plain and mapped
+    /// sets, so a chunk that has them has a general piece).
+    /// </summary>
+    private static bool IcuAccepts(ReadOnlySpan<char> text)
+    {
+        if (text.Contains('\uFFFE'))
+        {
+            return false;
+        }
+
+        for (var i = text.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0; i = text.IndexOfAnyInRange('\uD800', '\uDFFF'))
+        {
+            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1]))
+            {
+                return false;
+            }
+
+            text = text[(i + 2)..];
+        }
+
+        return true;
+    }
+
+    // Cutting a piece for ICU costs a call into it: only before a plain run at least this long (text in another script
+    // with ASCII spaces and punctuation stays in one piece, as before).
+    private const int MinPlainRun = 32;
+
+    /// <summary>Where the piece for ICU that goes on at <paramref name="from"/> ends: before a long plain run, or at the end.</summary>
+    private static int EndOfGeneral(ReadOnlySpan<char> text, int from)
+    {
+        var i = from;
+        while (i < text.Length)
+        {
+            if (!IsPlainKc(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var run = IndexOfNonPlainKc(text[i..]);
+            if (run < 0 || run >= MinPlainRun)
+            {
+                return i;
+            }
+
+            i += run;
+        }
+
+        return text.Length;
+    }
+
+    /// <summary>Any text through ICU's NFKC, a character at a time.</summary>
+    private void AppendGeneral(ReadOnlySpan<char> text)
+    {
         char[]? rented = null;
         if (!text.IsNormalized(NormalizationForm.FormKC))
         {
@@ -183,17 +274,7 @@ internal sealed class FingerprintBuilder
                 scalar = c;
             }
 
-            if (scalar < 0x10000 && char.IsWhiteSpace((char)scalar))
-            {
-                continue;
-            }
-
-            if (_previous >= 0)
-            {
-                AddShingle(((ulong)(uint)_previous << 21) | (uint)scalar);
-            }
-
-            _previous = scalar;
+            AddScalar(scalar);
         }
 
         if (rented is not null)
@@ -202,21 +283,37 @@ internal sealed class FingerprintBuilder
         }
     }
 
-    /// <summary>
-    /// The common case without ICU: text whose NFKC form is itself except for full-width ASCII forms, which map to
-    /// ASCII one to one (see <see cref="IsPlainKc"/>). Returns false, having added nothing, for any other text.
-    /// </summary>
-    private bool AppendPlain(ReadOnlySpan<char> text)
+    /// <summary>One character of the NFKC text: whitespace is dropped, the rest makes a shingle with the one before.</summary>
+    private void AddScalar(int scalar)
     {
-        if (_pendingHigh != 0 || !AllPlainKc(text))
+        if (scalar < 0x10000 && char.IsWhiteSpace((char)scalar))
         {
-            return false; // a high surrogate waiting for its pair is left to the general path, which handles the seam
+            return;
+        }
+
+        if (_previous >= 0)
+        {
+            AddShingle(((ulong)(uint)_previous << 21) | (uint)scalar);
+        }
+
+        _previous = scalar;
+    }
+
+    /// <summary>
+    /// Plain text without ICU: its NFKC form is itself except for full-width ASCII forms, which map to ASCII one to one
+    /// (see <see cref="IsPlainKc"/>).
+    /// </summary>
+    private void AppendPlain(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return;
         }
 
         if (_totals is not null)
         {
             AddPlainShingles(text);
-            return true;
+            return;
         }
 
         foreach (var c in text)
@@ -234,9 +331,31 @@ internal sealed class FingerprintBuilder
 
             _previous = scalar;
         }
-
-        return true;
     }
+
+    /// <summary>
+    /// The NFKC form of a character outside the plain set that real documents have now and then, which combines with
+    /// nothing before it (checked exhaustively by a test); null for any other. Spares a call into ICU for each.
+    /// </summary>
+    internal static string? MappedKc(char c) => c switch
+    {
+        '\u3000' or '\u00A0' => " ",
+        '\uFE50' => ",",
+        '\uFE51' => "\u3001",
+        '\u2026' => "...",
+        '\u00B7' => "\u00B7",
+        '\u2236' => "\u2236",
+        '\u2013' => "\u2013",
+        '\u2015' => "\u2015",
+        '\u2022' => "\u2022",
+        '\u00B0' => "\u00B0",
+        '\u00D7' => "\u00D7",
+        '\u3014' => "\u3014",
+        '\u3015' => "\u3015",
+        '\u30FB' => "\u30FB",
+        '\u30FC' => "\u30FC",
+        _ => null,
+    };
 
     /// <summary>The NFKC form of a plain character: full-width ASCII forms map to ASCII, the rest to themselves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -296,8 +415,8 @@ internal sealed class FingerprintBuilder
         (_lowBytes, _highBytes, _inBytes, _shingles, _previous) = (low, high, inBytes, flushedShingles + inBytes, previous);
     }
 
-    /// <summary>Whether every character is <see cref="IsPlainKc"/>; 16 at a time where the common ranges cover them.</summary>
-    internal static bool AllPlainKc(ReadOnlySpan<char> text)
+    /// <summary>The index of the first character that is not <see cref="IsPlainKc"/>, or -1; 16 at a time where the common ranges cover them.</summary>
+    internal static int IndexOfNonPlainKc(ReadOnlySpan<char> text)
     {
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -310,27 +429,27 @@ internal sealed class FingerprintBuilder
                     | Vector256.LessThan(v - Vector256.Create((ushort)0x4E00), Vector256.Create((ushort)(0x9FFF - 0x4E00 + 1)))
                     | Vector256.LessThan(v - Vector256.Create((ushort)0xFF01), Vector256.Create((ushort)(0xFF5E - 0xFF01 + 1)))
                     | Vector256.LessThan(v - Vector256.Create((ushort)0x3001), Vector256.Create((ushort)2));
-                if (common != Vector256<ushort>.AllBitsSet && !AllPlainKcScalar(text.Slice(i, Vector256<ushort>.Count)))
+                if (common != Vector256<ushort>.AllBitsSet && IndexOfNonPlainKcScalar(text.Slice(i, Vector256<ushort>.Count)) is >= 0 and var at)
                 {
-                    return false;
+                    return i + at;
                 }
             }
         }
 
-        return AllPlainKcScalar(text[i..]);
+        return IndexOfNonPlainKcScalar(text[i..]) is >= 0 and var tail ? i + tail : -1;
     }
 
-    private static bool AllPlainKcScalar(ReadOnlySpan<char> text)
+    private static int IndexOfNonPlainKcScalar(ReadOnlySpan<char> text)
     {
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (!IsPlainKc(c))
+            if (!IsPlainKc(text[i]))
             {
-                return false;
+                return i;
             }
         }
 
-        return true;
+        return -1;
     }
 
     /// <summary>

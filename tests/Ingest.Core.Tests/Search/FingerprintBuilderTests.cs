@@ -42,10 +42,13 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         return b.Build()!;
     }
 
-    /// <summary>The definition: NFKC, whitespace dropped, the hash of each 2-character shingle (of the one character alone).</summary>
-    private static List<ulong> NaiveShingleHashes(string text)
+    /// <summary>
+    /// The definition: NFKC, whitespace dropped, the hash of each 2-character shingle (of the one character alone). Text
+    /// appended in chunks is normalized chunk by chunk, as the builder sees it (see <see cref="Chunks"/>).
+    /// </summary>
+    private static List<ulong> NaiveShingleHashes(string text, int chunk = int.MaxValue)
     {
-        var chars = text.Normalize(NormalizationForm.FormKC).EnumerateRunes().Where(r => !Rune.IsWhiteSpace(r)).Select(r => r.Value).ToArray();
+        var chars = string.Concat(Chunks(text, chunk).Select(c => c.Normalize(NormalizationForm.FormKC))).EnumerateRunes().Where(r => !Rune.IsWhiteSpace(r)).Select(r => r.Value).ToArray();
         var hashes = new List<ulong>();
         for (var i = 1; i < chars.Length; i++)
         {
@@ -61,10 +64,10 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
     }
 
     /// <summary>+1/-1 per bit of each shingle's hash; a bit is set where the sum is positive.</summary>
-    private static ulong NaiveSimHash(string text)
+    private static ulong NaiveSimHash(string text, int chunk = int.MaxValue)
     {
         var weights = new long[64];
-        foreach (var h in NaiveShingleHashes(text))
+        foreach (var h in NaiveShingleHashes(text, chunk))
         {
             for (var bit = 0; bit < 64; bit++)
             {
@@ -85,10 +88,10 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
     /// The top 6 bits of a hash pick one of 64 bins, which keeps the least low 32 bits; an empty bin takes the nearest
     /// filled one after it (circularly) xor the distance, unless that gives the empty value.
     /// </summary>
-    private static uint[] NaiveMinHash(string text)
+    private static uint[] NaiveMinHash(string text, int chunk = int.MaxValue)
     {
         var bins = Enumerable.Repeat(uint.MaxValue, 64).ToArray();
-        foreach (var h in NaiveShingleHashes(text))
+        foreach (var h in NaiveShingleHashes(text, chunk))
         {
             bins[h >> 58] = Math.Min(bins[h >> 58], (uint)h);
         }
@@ -187,25 +190,32 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         // One of each range after every BMP character: the pair normalizes as its two halves.
         foreach (var c in new[] { 'a', '中', '，', '。', '“', '〈', 'か', 'カ', '가', 'Ａ' })
         {
-            for (var p = 0; p < 0x10000; p++)
+            AssertCombinesWithNothingBefore(c);
+        }
+    }
+
+    /// <summary>After every assigned BMP character, <paramref name="c"/> and what comes before it normalize apart.</summary>
+    private static void AssertCombinesWithNothingBefore(char c)
+    {
+        var own = c.ToString().Normalize(NormalizationForm.FormKC);
+        for (var p = 0; p < 0x10000; p++)
+        {
+            if (char.IsSurrogate((char)p) || char.GetUnicodeCategory((char)p) == System.Globalization.UnicodeCategory.OtherNotAssigned)
             {
-                if (char.IsSurrogate((char)p) || char.GetUnicodeCategory((char)p) == System.Globalization.UnicodeCategory.OtherNotAssigned)
-                {
-                    continue;
-                }
-
-                string alone;
-                try
-                {
-                    alone = ((char)p).ToString().Normalize(NormalizationForm.FormKC);
-                }
-                catch (ArgumentException)
-                {
-                    continue; // not normalizable in this ICU
-                }
-
-                Assert.Equal(alone + c.ToString().Normalize(NormalizationForm.FormKC), new string([(char)p, c]).Normalize(NormalizationForm.FormKC));
+                continue;
             }
+
+            string alone;
+            try
+            {
+                alone = ((char)p).ToString().Normalize(NormalizationForm.FormKC);
+            }
+            catch (ArgumentException)
+            {
+                continue; // not normalizable in this ICU
+            }
+
+            Assert.Equal(alone + own, new string([(char)p, c]).Normalize(NormalizationForm.FormKC));
         }
     }
 
@@ -301,12 +311,9 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         try
         {
             var b = new FingerprintBuilder();
-            for (var i = 0; i < text.Length;)
+            foreach (var piece in Chunks(text, chunk))
             {
-                var n = Math.Min(chunk, text.Length - i);
-                n += char.IsHighSurrogate(text[i + n - 1]) && i + n < text.Length ? 1 : 0;
-                b.Append(text.AsSpan(i, n));
-                i += n;
+                b.Append(piece);
             }
 
             return b.Build();
@@ -314,6 +321,18 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         finally
         {
             FingerprintBuilder.PortableCountsForTests.Value = false;
+        }
+    }
+
+    /// <summary>Chunks of <paramref name="chunk"/> characters, one more where that would split a surrogate pair.</summary>
+    private static IEnumerable<string> Chunks(string text, int chunk)
+    {
+        for (var i = 0; i < text.Length;)
+        {
+            var n = Math.Min(chunk, text.Length - i);
+            n += char.IsHighSurrogate(text[i + n - 1]) && i + n < text.Length ? 1 : 0;
+            yield return text.Substring(i, n);
+            i += n;
         }
     }
 
@@ -364,8 +383,92 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
         }));
     }
 
+    /// <summary>
+    /// What a plain run meets in real text, alone or as the character after a plain one: the mapped characters, combining
+    /// marks (after plain, mapped and full-width characters too), kana voicing marks, Hangul jamo that compose with a
+    /// syllable or each other, surrogate pairs (one with a mark after it), compatibility forms, whitespace.
+    /// </summary>
+    private static readonly string[] SeamPieces =
+    [
+        .. OtherPieces, "·", "﹐", "﹑", "∶", "…", "……", "\u3000", "\u3000\u3000", "\u00A0", "ー", "・", "°", "×", "〔", "–", "―", "•",
+        "\u3099", "か\u3099", "カ\u309A", "ー\u3099", "\u11A8", "가\u11A8", "\u1100", "\u1161", "\u1161\u11A8",
+        "Ａ\u0301", "ａ\u0308", "a\u0308\u0323", "\u0323", " \u0301", "\u3000\u0301", "·\u0301", "…\u0308", "﹐\u0301", "。\u0301",
+        "\uD83D\uDE00\u0301", "\u212B", "\u0CD5", "\u0B3E", "\u09BE", "\u0F73", "\u05B0", "Ω", "㎏", "①", "\uFF65", "\uFF70",
+        " ", "\n", "\t\u3000 ", "\r\n\u3000\u3000",
+    ];
+
+    /// <summary>Plain runs of any length (often past the cut for ICU) between pieces from <see cref="SeamPieces"/>.</summary>
+    private static readonly Gen<(string Text, int Chunk)> MixedTextInChunks =
+        from count in Gen.Choose(0, 40)
+        from parts in Gen.OneOf(
+                from length in Gen.Choose(0, 90)
+                from run in Gen.Elements(PlainPieces).ArrayOf(length)
+                select string.Concat(run),
+                Gen.Elements(SeamPieces))
+            .ArrayOf(count)
+        from chunk in Gen.OneOf(Gen.Choose(1, 40), Gen.Choose(1, 3000), Gen.Constant(int.MaxValue))
+        select (string.Concat(parts), chunk);
+
     [Fact]
-    public void AllPlainKc_AnyCharacterAmongPlainOnes_IsPlainExactlyWhenIsPlainKcSaysSo()
+    public void Fingerprint_PlainRunsBetweenOtherCharactersInAnyChunks_EqualsTheDefinitionWithEitherCounters()
+    {
+        // Plain runs take the fast loop and the characters between them ICU or the mapped table: every chunk must still
+        // come out as its NFKC as a whole, which is what the general path alone computed.
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1000), Prop.ForAll(MixedTextInChunks.ToArbitrary(), t =>
+        {
+            foreach (var portable in new[] { false, true })
+            {
+                var actual = OfChunks(t.Text, t.Chunk, portable);
+                if (NaiveShingleHashes(t.Text, t.Chunk).Count == 0)
+                {
+                    Assert.Null(actual);
+                    continue;
+                }
+
+                Assert.Equal(NaiveSimHash(t.Text, t.Chunk), actual!.SimHash);
+                Assert.Equal(NaiveMinHash(t.Text, t.Chunk), actual.MinHash);
+            }
+        }));
+    }
+
+    [Fact]
+    public void MappedKc_EachIsItsNfkcAndCombinesWithNothingBefore()
+    {
+        var mapped = Enumerable.Range(0, 0x10000).Select(i => (char)i).Where(c => FingerprintBuilder.MappedKc(c) is not null).ToArray();
+        Assert.Contains('\u3000', mapped);
+        foreach (var m in mapped)
+        {
+            Assert.False(FingerprintBuilder.IsPlainKc(m));
+            Assert.Equal(m.ToString().Normalize(NormalizationForm.FormKC), FingerprintBuilder.MappedKc(m));
+        }
+
+        // After every BMP character, each mapped character normalizes on its own: a cut before it is safe.
+        foreach (var m in mapped)
+        {
+            AssertCombinesWithNothingBefore(m);
+        }
+    }
+
+    [Theory]
+    [InlineData(0xD83D)] // half a pair (as numbers: xunit mangles a lone surrogate in a string)
+    [InlineData(0xDE00)]
+    [InlineData(0xFFFE)]
+    public void Append_ChunkIcuRejects_ThrowsAndAddsNothingOfIt(int bad)
+    {
+        // Long plain runs on both sides would be cut off and added on their own: the chunk must still fail as a whole.
+        var plain = Speech(new Random(1), 100);
+        var expected = Of(plain + "后来的");
+        var b = new FingerprintBuilder();
+        b.Append(plain);
+        Assert.Throws<ArgumentException>(() => b.Append(plain + "·" + plain + (char)bad + plain));
+        b.Append("后来的");
+        var actual = b.Build()!;
+        Assert.Equal(expected.SimHash, actual.SimHash);
+        Assert.Equal(expected.MinHash, actual.MinHash);
+    }
+
+    [Fact]
+    public void IndexOfNonPlainKc_AnyCharacterAmongPlainOnes_IsFoundExactlyWhenIsPlainKcSaysItIsNotPlain()
     {
         // The vector check passes whole blocks of the common ranges and leaves the rest to IsPlainKc: every character, at
         // each place of a block and in the tail after the blocks.
@@ -376,7 +479,7 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
             {
                 var saved = text[at];
                 text[at] = (char)c;
-                Assert.Equal(FingerprintBuilder.IsPlainKc((char)c), FingerprintBuilder.AllPlainKc(text));
+                Assert.Equal(FingerprintBuilder.IsPlainKc((char)c) ? -1 : at, FingerprintBuilder.IndexOfNonPlainKc(text));
                 text[at] = saved;
             }
         }
