@@ -116,7 +116,7 @@ internal sealed partial class SqliteCatalog : ICatalog
     }
 
     /// <summary>The page size of catalogs created from now on.</summary>
-    internal const int NewCatalogPageSize = 16384;
+    private const int NewCatalogPageSize = 16384;
 
     /// <summary>Opens and closes an in-memory database: what the first real open would otherwise load on its path.</summary>
     internal static void WarmUp()

@@ -142,7 +142,10 @@ internal sealed class FingerprintBuilder
         }
     }
 
-    /// <summary>Adds text (any chunking; a surrogate pair may be split across calls).</summary>
+    /// <summary>
+    /// Adds text, in any chunking that keeps each surrogate pair in one chunk: ICU rejects a lone surrogate, and the
+    /// call then throws having added nothing of the chunk (<see cref="OfUtf8"/> never splits a pair).
+    /// </summary>
     public void Append(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)
@@ -318,18 +321,7 @@ internal sealed class FingerprintBuilder
 
         foreach (var c in text)
         {
-            var scalar = PlainScalar(c);
-            if (IsPlainWhiteSpace(scalar))
-            {
-                continue;
-            }
-
-            if (_previous >= 0)
-            {
-                AddShingle(((ulong)(uint)_previous << 21) | (uint)scalar);
-            }
-
-            _previous = scalar;
+            AddScalar(PlainScalar(c));
         }
     }
 
