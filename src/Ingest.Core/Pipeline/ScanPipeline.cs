@@ -17,7 +17,7 @@ namespace Ingest.Pipeline;
 /// </summary>
 internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logger, IOptions<SearchOptions>? searchOptions = null)
 {
-    /// <summary>A batch is also committed once it holds this much text waiting to be indexed: memory stays bounded.</summary>
+    /// <summary>A batch is also committed once it holds this much text (plain, waiting to be indexed, or else compressed): memory stays bounded.</summary>
     private const long MaxBatchTextBytes = 64L * 1024 * 1024;
 
     private readonly SearchOptions _search = searchOptions?.Value ?? new SearchOptions();
@@ -78,7 +78,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             await Parallel.ForEachAsync(
                 ready,
                 new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = readers.Token },
-                async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token, _search.MaxIndexedBytes, folder), token));
+                async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token, _search.MaxIndexedBytes, folder, keepPlainText: _search.Enabled), token));
         }
         catch (OperationCanceledException) when (writer.IsFaulted && !ct.IsCancellationRequested)
         {
@@ -298,7 +298,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                 {
                     while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
                     {
-                        textBytes += analysis.Facts?.Search?.TextUtf8?.Length ?? 0;
+                        textBytes += analysis.Facts?.Search is { } text ? text.TextUtf8?.Length ?? text.CompressedText.Length : 0;
                         if (analysis.Kind == AnalysisKind.Skipped)
                         {
                             summary.Skipped++;

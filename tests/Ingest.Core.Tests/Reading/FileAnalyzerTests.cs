@@ -55,6 +55,30 @@ public sealed class FileAnalyzerTests : IDisposable
         Assert.Equal(results.Count, results.Select(x => x.r.Facts!.Sha256).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(1)] // a small file: captured whole, compressed after the read
+    [InlineData(4000)] // over 1 MiB: the capture is compressed and fingerprinted on another thread during the read
+    public void Analyze_WithoutPlainText_KeepsTheSameStoredTextAndFingerprint(int repeats)
+    {
+        var bytes = Encode.Utf8(string.Concat(Enumerable.Repeat(Texts.Chinese, repeats)));
+        Assert.Equal(repeats > 1, bytes.Length > FileAnalyzer.ParallelHashThreshold);
+        var path = _temp.Write(Guid.NewGuid().ToString("N") + ".txt", bytes);
+        var info = new FileInfo(path);
+        var candidate = new ScanCandidate(path, info.Name, info.Length, info.LastWriteTimeUtc, false);
+        const int capture = 64 * 1024;
+
+        var kept = FileAnalyzer.Analyze(candidate, null, CancellationToken.None, capture).Facts!.Search!;
+        var dropped = FileAnalyzer.Analyze(candidate, null, CancellationToken.None, capture, keepPlainText: false).Facts!.Search!;
+
+        Assert.NotNull(kept.TextUtf8);
+        Assert.Null(dropped.TextUtf8);
+        Assert.Equal(kept.TextUtf8, Ingest.Search.TextCompression.Decompress(dropped.CompressedText));
+        Assert.Equal(kept.Truncated, dropped.Truncated);
+        Assert.Equal(repeats > 1, dropped.Truncated);
+        Assert.Equal(kept.Fingerprint.SimHash, dropped.Fingerprint.SimHash);
+        Assert.Equal(kept.Fingerprint.MinHashBytes(), dropped.Fingerprint.MinHashBytes());
+    }
+
     [Fact]
     public void Analyze_EmptyFile_IsRejectedAsEmptyFile()
     {
