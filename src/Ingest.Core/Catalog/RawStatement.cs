@@ -38,8 +38,37 @@ internal sealed class RawStatement : IDisposable
 
     public RawStatement Bind(int index, double value) => Check(raw.sqlite3_bind_double(_stmt, index, value));
 
-    public RawStatement Bind(int index, string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_text(_stmt, index, value));
+    public RawStatement Bind(int index, string? value)
+    {
+        if (value is null)
+        {
+            return Check(raw.sqlite3_bind_null(_stmt, index));
+        }
+
+        if (value.Length == 0)
+        {
+            return Check(raw.sqlite3_bind_text(_stmt, index, value)); // an empty span may pin to a null pointer, which SQLite binds as NULL
+        }
+
+        // Encoded into a stack or pooled buffer (SQLite copies the text): the string overload allocates a UTF-8 array
+        // per call, and a new document binds about fourteen strings. Lone surrogates become U+FFFD either way.
+        const int StackBytes = 512;
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = max <= StackBytes ? stackalloc byte[StackBytes] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(value, buffer);
+            return Check(raw.sqlite3_bind_text(_stmt, index, buffer[..length]));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
     public RawStatement Bind(int index, ReadOnlySpan<byte> blob) => Check(raw.sqlite3_bind_blob(_stmt, index, blob));
 
