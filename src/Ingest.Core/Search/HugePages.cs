@@ -44,6 +44,33 @@ internal static partial class HugePages
         return array;
     }
 
+    /// <summary>
+    /// Writes the default value into <paramref name="array"/>[<paramref name="from"/>..<paramref name="to"/>) a page at a
+    /// time, from every core. A fresh page's first write is what costs (the kernel zeroes it; on a virtual machine the
+    /// host may have to back it too): the load of a million documents' SimHashes spent ~50 ms of its ~170 ms faulting in
+    /// the 18 MB it then fills on one thread, while the writer waited. Only for a range about to be filled.
+    /// </summary>
+    public static void Prefault<T>(T[] array, int from, int to)
+        where T : unmanaged
+    {
+        if ((long)(to - from) * Unsafe.SizeOf<T>() < MinBytes || Environment.ProcessorCount < 2)
+        {
+            return;
+        }
+
+        var perChunk = (int)(Size / Unsafe.SizeOf<T>());
+        var perPage = Math.Max(1, 4096 / Unsafe.SizeOf<T>());
+        var chunks = (int)(((long)to - from + perChunk - 1) / perChunk);
+        Parallel.For(0, chunks, c =>
+        {
+            var end = (int)Math.Min(to, from + ((long)(c + 1) * perChunk));
+            for (var i = from + (c * perChunk); i < end; i += perPage)
+            {
+                array[i] = default;
+            }
+        });
+    }
+
     [LibraryImport("libc", EntryPoint = "madvise")]
     private static partial int madvise(nint address, nuint length, int advice);
 }

@@ -21,6 +21,26 @@ public sealed class HugePagesTests
     }
 
     [Fact]
+    public void Prefault_WritesTheDefaultAPageApartInsideTheRangeAndNothingOutsideIt()
+    {
+        var array = new long[3 << 20]; // 24 MB
+        Array.Fill(array, 7L);
+        var (from, to) = (100_003, (2 << 20) + 5);
+
+        HugePages.Prefault(array, from, to);
+
+        var perPage = 4096 / sizeof(long);
+        for (var i = 0; i < array.Length; i++)
+        {
+            var touched = i >= from && i < to && (i - from) % perPage == 0;
+            if (array[i] != (touched ? 0L : 7L) && (Environment.ProcessorCount > 1 || array[i] != 7L))
+            {
+                Assert.Fail($"element {i}: {array[i]}");
+            }
+        }
+    }
+
+    [Fact]
     public void Allocate_LargeArrayOnLinux_AdvisesTheKernelToUseHugePagesForIt()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/sys/kernel/mm/transparent_hugepage/enabled"))

@@ -119,6 +119,32 @@ public sealed class SimHashIndexTests
     }
 
     [Fact]
+    public void Within_AfterALoadLargeEnoughToSortTheBandsInParallel_FindsExactlyWhatABruteForceScanFinds()
+    {
+        var hashes = Clustered(seed: 7, clusters: 9000, perCluster: 8); // 72,000: past the parallel sort's minimum
+        var row = new byte[hashes.Length * SimHashIndex.EntrySize];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            SimHashIndex.WriteEntry(row.AsSpan(i * SimHashIndex.EntrySize), i + 1, hashes[i]);
+        }
+
+        var index = new SimHashIndex();
+        index.Reserve(hashes.Length);
+        index.AddEntries(row);
+        index.MarkLoaded();
+
+        var recorded = hashes.Select((h, i) => ((long)i + 1, h)).ToList();
+        var random = new Random(7);
+        for (var probes = 0; probes < 200; probes++)
+        {
+            var probe = hashes[random.Next(hashes.Length)] ^ (1UL << random.Next(64));
+            AssertWithinMatchesBruteForce(index, recorded, probe, 3, exclude: 0, "");
+        }
+
+        Assert.Equal(hashes.Length, index.Count);
+    }
+
+    [Fact]
     public void Add_AnIdNotAboveTheNewest_IsIgnored()
     {
         var index = new SimHashIndex();
