@@ -45,6 +45,10 @@ internal sealed partial class SqliteCatalog
 
     private string DocumentIdsBySha(string condition, int? limit = null) => DocumentIdsBySha(ShaBoundary(), condition, limit);
 
+    /// <summary>The id of the recent-tier document with hash <c>?1</c>, if any (the boundary in the text, as above).</summary>
+    internal static string RecentDocumentIdBySha(long boundary) =>
+        $"SELECT id FROM document WHERE sha256 = ?1 AND id > {boundary.ToString(CultureInfo.InvariantCulture)} LIMIT 1";
+
     /// <summary>
     /// Merges the recent tier into the settled one when it has outgrown <see cref="MergeMinRecent"/> and an eighth of the
     /// settled tier: both indexes are rebuilt, sorted and dense, at the largest id. A million documents take about 2 s,
@@ -58,7 +62,7 @@ internal sealed partial class SqliteCatalog
             ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
-                return Task.FromResult(MergeHashTiersIfDue());
+                return Task.FromResult(MergeHashTiersIfDue() || BuildSettledFilterIfMissing());
             }
             catch (SqliteException ex)
             {
@@ -99,7 +103,55 @@ internal sealed partial class SqliteCatalog
             cmd.ExecuteNonQuery();
         }
 
+        WriteSettledFilter(max);
         tx.Commit();
         return true;
+    }
+
+    /// <summary>A catalog upgraded from v7 (or whose filter cannot be read) gets its settled tier's filter once.</summary>
+    private bool BuildSettledFilterIfMissing()
+    {
+        if (!SettledFilterMissing(out _))
+        {
+            return false; // read first: most scans need no write lock here
+        }
+
+        using var tx = _connection.BeginTransaction();
+        if (!SettledFilterMissing(out var boundary))
+        {
+            return false; // another process built it meanwhile
+        }
+
+        WriteSettledFilter(boundary);
+        tx.Commit();
+        return true;
+    }
+
+    private bool SettledFilterMissing(out long boundary)
+    {
+        using var query = new RawStatement(_connection, "SELECT boundary, settled_filter FROM document_sha256_tier");
+        boundary = query.Step() ? query.Int64(0) : 0;
+        return boundary > 0 && Sha256Filter.FromBytes(query.Blob(1)) is null;
+    }
+
+    /// <summary>
+    /// Builds and stores the filter of every hash up to <paramref name="boundary"/>, inside the caller's transaction (the
+    /// one that set that boundary, or one that holds the write lock): read in order from the settled index alone, about
+    /// 0.2 s for a million documents. Sized by the boundary id, an upper bound of the tier's documents.
+    /// </summary>
+    private void WriteSettledFilter(long boundary)
+    {
+        var filter = Sha256Filter.Create(boundary);
+        var b = boundary.ToString(CultureInfo.InvariantCulture);
+        using (var hashes = new RawStatement(_connection, $"SELECT sha256 FROM document INDEXED BY ux_document_sha256_settled WHERE id <= {b}"))
+        {
+            while (hashes.Step())
+            {
+                filter.Add(hashes.Text(0));
+            }
+        }
+
+        using var store = new RawStatement(_connection, "UPDATE document_sha256_tier SET settled_filter = ?1");
+        store.Start().Bind(1, filter.ToBytes()).Execute();
     }
 }

@@ -45,6 +45,8 @@ internal sealed partial class SqliteCatalog
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                     """);
                 FindDocument = Prepare(catalog, DocumentIdsBySha(boundary, "sha256 = ?1") + " LIMIT 1");
+                FindRecentDocument = Prepare(catalog, RecentDocumentIdBySha(boundary));
+                SettledFilter = LoadSettledFilter(catalog, boundary);
                 InsertOccurrence = Prepare(catalog, """
                     INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -84,6 +86,15 @@ internal sealed partial class SqliteCatalog
 
         public RawStatement InsertDocument { get; }
         public RawStatement FindDocument { get; }
+
+        /// <summary>The recent tier only: for a hash the settled tier's filter rules out.</summary>
+        public RawStatement FindRecentDocument { get; }
+
+        /// <summary>The settled tier's filter at <see cref="Boundary"/>; null until one is built (then both tiers are searched).</summary>
+        public Sha256Filter? SettledFilter { get; }
+
+        /// <summary>The statement that finds a document by hash: both tiers unless the filter rules the settled one out.</summary>
+        public RawStatement Find(string sha256) => SettledFilter is { } filter && !filter.MayContain(sha256) ? FindRecentDocument : FindDocument;
         public RawStatement InsertOccurrence { get; }
         public RawStatement InsertFailure { get; }
         public RawStatement HasOpenTransients { get; }
@@ -105,6 +116,12 @@ internal sealed partial class SqliteCatalog
             }
 
             _all.Clear();
+        }
+
+        private static Sha256Filter? LoadSettledFilter(SqliteCatalog catalog, long boundary)
+        {
+            using var query = new RawStatement(catalog._connection, "SELECT settled_filter FROM document_sha256_tier WHERE boundary = ?1");
+            return query.Start().Bind(1, boundary).Step() ? Sha256Filter.FromBytes(query.Blob(0)) : null;
         }
 
         private RawStatement Prepare(SqliteCatalog catalog, string sql)

@@ -208,7 +208,7 @@ internal sealed partial class SqliteCatalog : ICatalog
                 {
                     long docId;
                     OccurrenceStatus status;
-                    var find = s.FindDocument.Start().Bind(1, f.Sha256);
+                    var find = s.Find(f.Sha256).Start().Bind(1, f.Sha256);
                     if (find.Step())
                     {
                         docId = find.Int64(0);

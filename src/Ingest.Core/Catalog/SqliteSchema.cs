@@ -172,6 +172,12 @@ internal static class SqliteSchema
         CREATE TABLE document_sha256_tier (boundary INTEGER NOT NULL);
         INSERT INTO document_sha256_tier (boundary) VALUES ({max_document_id});
         """,
+        // v8 (performance issue): a Bloom filter of the settled tier's hashes beside its boundary (Sha256Filter), so that
+        // a new document's look-up reads no leaf of the settled index. Built by SqliteCatalog.MaintainAsync: at each merge,
+        // and once for a catalog upgraded from v7; until then (NULL) every look-up searches both tiers, as before.
+        """
+        ALTER TABLE document_sha256_tier ADD COLUMN settled_filter BLOB;
+        """,
     ];
 
     /// <summary>Stands for the largest document id when a migration runs (0 when there is none).</summary>

@@ -167,6 +167,88 @@ public sealed partial class SqliteCatalogTests
     }
 
     [Fact]
+    public async Task Maintain_CatalogUpgradedFromVersion7_BuildsTheSettledTiersFilterOnce()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, DbPath, 6);
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"""
+                INSERT INTO document (id, sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen)
+                VALUES (7, '{Sha(1)}', 10, 'utf-8', 0, 1, 'one', 1, '{Sha(1)}', 1), (9, '{Sha(2)}', 20, 'utf-8', 0, 1, 'two', 2, '{Sha(2)}', 2);
+                """;
+            cmd.ExecuteNonQuery();
+            SqliteSchema.Migrate(connection, DbPath, 7);
+        }
+
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        Assert.Equal(1L, Scalar(DbPath, "SELECT settled_filter IS NULL FROM document_sha256_tier"));
+        var before = await Record(catalog, ("a", Sha(2)), ("b", Sha(3)));
+        Assert.Equal([OccurrenceStatus.Duplicate, OccurrenceStatus.New], before.Select(r => r.Status));
+
+        Assert.True(await catalog.MaintainAsync(CancellationToken.None));
+        Assert.False(await catalog.MaintainAsync(CancellationToken.None));
+
+        var filter = Sha256Filter.FromBytes(StoredFilter());
+        Assert.NotNull(filter);
+        Assert.True(filter.MayContain(Sha(1)) && filter.MayContain(Sha(2)));
+        var after = await Record(catalog, ("c", Sha(1)), ("d", Sha(3)), ("e", Sha(4)));
+        Assert.Equal([(OccurrenceStatus.Duplicate, 7L), (OccurrenceStatus.Duplicate, 10L), (OccurrenceStatus.New, 11L)],
+            after.Select(r => (r.Status, r.DocumentId ?? -1)));
+    }
+
+    [Fact]
+    public async Task Maintain_Merge_StoresAFilterHoldingEverySettledHash()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        catalog.MergeMinRecent = 0;
+        await Record(catalog, Enumerable.Range(1, 300).Select(n => ($"f{n}", Sha(n * 7919))).ToArray());
+
+        Assert.True(await catalog.MaintainAsync(CancellationToken.None));
+
+        var filter = Sha256Filter.FromBytes(StoredFilter())!;
+        Assert.All(Enumerable.Range(1, 300), n => Assert.True(filter.MayContain(Sha(n * 7919))));
+        var recorded = await Record(catalog, ("again", Sha(150 * 7919)), ("new", Sha(1)));
+        Assert.Equal([OccurrenceStatus.Duplicate, OccurrenceStatus.New], recorded.Select(r => r.Status));
+    }
+
+    [Fact]
+    public void RecentDocumentIdBySha_SearchesTheRecentIndexOnly()
+    {
+        using (SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+        }
+
+        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + SqliteCatalog.RecentDocumentIdBySha(0);
+        cmd.Parameters.AddWithValue("?1", Sha(1));
+        var plan = new List<string>();
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                plan.Add(r.GetString(3));
+            }
+        }
+
+        var step = Assert.Single(plan);
+        Assert.StartsWith("SEARCH document USING COVERING INDEX ux_document_sha256_recent (sha256=?", step, StringComparison.Ordinal);
+    }
+
+    private byte[] StoredFilter()
+    {
+        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT settled_filter FROM document_sha256_tier";
+        return (byte[])cmd.ExecuteScalar()!;
+    }
+
+    [Fact]
     public void RecordAndMaintain_AnySequence_RecordsEachHashOnceAndFindsItInWhicheverTier()
     {
         // Batches drawn from 12 hashes, each followed by a merge check at a small random threshold.
