@@ -36,11 +36,25 @@ internal sealed class Sha256Filter
     /// <summary>Adds a hash; a value that is not 64 hex digits is skipped, as <see cref="MayContain"/> always answers maybe for one.</summary>
     public void Add(string sha256)
     {
-        if (!TryKey(sha256, out var h1, out var h2))
+        if (TryKey(sha256, out var h1, out var h2))
         {
-            return;
+            Set(h1, h2);
         }
+    }
 
+    /// <summary><see cref="Add(string)"/> of the hash's UTF-8 text, as SQLite returns it: a merge adds a million without a string each.</summary>
+    public void AddUtf8(ReadOnlySpan<byte> sha256)
+    {
+        if (sha256.Length == 64 &&
+            ulong.TryParse(sha256[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var h1) &&
+            ulong.TryParse(sha256[16..32], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var h2))
+        {
+            Set(h1, h2 | 1);
+        }
+    }
+
+    private void Set(ulong h1, ulong h2)
+    {
         for (var i = 0; i < Probes; i++)
         {
             var bit = (h1 + ((ulong)i * h2)) & _mask;

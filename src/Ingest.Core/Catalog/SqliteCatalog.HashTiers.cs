@@ -147,7 +147,7 @@ internal sealed partial class SqliteCatalog
         {
             while (hashes.Step())
             {
-                filter.Add(hashes.Text(0));
+                filter.AddUtf8(hashes.Blob(0)); // a text value's UTF-8 bytes, without a string per hash
             }
         }
 

@@ -30,6 +30,19 @@ public sealed class Sha256FilterTests
     }
 
     [Fact]
+    public void AddUtf8_SameHashesAsText_BuildsTheSameFilter()
+    {
+        var (fromText, fromUtf8) = (Sha256Filter.Create(3000), Sha256Filter.Create(3000));
+        foreach (var hash in Enumerable.Range(0, 3000).Select(Hash).Append("not a hash").Append(Hash(1).ToUpperInvariant()))
+        {
+            fromText.Add(hash);
+            fromUtf8.AddUtf8(System.Text.Encoding.UTF8.GetBytes(hash));
+        }
+
+        Assert.Equal(fromText.ToBytes(), fromUtf8.ToBytes());
+    }
+
+    [Fact]
     public void MayContain_HashesNeverAdded_IsRarelyTrue()
     {
         var filter = Sha256Filter.Create(20_000);
