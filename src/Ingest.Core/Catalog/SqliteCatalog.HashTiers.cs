@@ -51,8 +51,9 @@ internal sealed partial class SqliteCatalog
 
     /// <summary>
     /// Merges the recent tier into the settled one when it has outgrown <see cref="MergeMinRecent"/> and an eighth of the
-    /// settled tier: both indexes are rebuilt, sorted and dense, at the largest id. A million documents take about 2 s,
-    /// once per 125,000 new ones. Returns whether it merged.
+    /// settled tier: both indexes are rebuilt, sorted and dense, at the largest id, with the settled tier's filter. A million
+    /// documents take 1.3-1.7 s (16 KiB pages), once per 125,000 new ones. Also builds the filter of a catalog upgraded
+    /// from v7. Returns whether it did either.
     /// </summary>
     public Task<bool> MaintainAsync(CancellationToken ct)
     {
