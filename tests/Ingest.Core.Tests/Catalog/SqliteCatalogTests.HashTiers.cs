@@ -135,21 +135,13 @@ public sealed partial class SqliteCatalogTests
     [Fact]
     public async Task Migration_FromVersion6_KeepsEveryDocumentAndPutsThemInTheSettledTier()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
-        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
-        {
-            connection.Open();
-            SqliteSchema.Migrate(connection, DbPath, 6);
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"""
-                INSERT INTO document (id, sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen, language, outline)
-                VALUES (7, '{Sha(1)}', 10, 'utf-8', 0, 1, 'one', 1, '{Sha(1)}', 1, NULL, NULL),
-                       (9, '{Sha(2)}', 20, 'gb18030', 1, 0.9, 'two', 2, '{Sha(2)}', 2, NULL, NULL);
-                INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
-                VALUES (7, 'default', 'one.txt', 10, 1, 'new', 1, 'keep', NULL, 0), (9, 'default', 'two.txt', 20, 2, 'new', 2, 'keep', NULL, 0);
-                """;
-            cmd.ExecuteNonQuery();
-        }
+        CreateOlderCatalog(6, $"""
+            INSERT INTO document (id, sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen, language, outline)
+            VALUES (7, '{Sha(1)}', 10, 'utf-8', 0, 1, 'one', 1, '{Sha(1)}', 1, NULL, NULL),
+                   (9, '{Sha(2)}', 20, 'gb18030', 1, 0.9, 'two', 2, '{Sha(2)}', 2, NULL, NULL);
+            INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
+            VALUES (7, 'default', 'one.txt', 10, 1, 'new', 1, 'keep', NULL, 0), (9, 'default', 'two.txt', 20, 2, 'new', 2, 'keep', NULL, 0);
+            """);
 
         using (var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time))
         {
@@ -169,19 +161,10 @@ public sealed partial class SqliteCatalogTests
     [Fact]
     public async Task Maintain_CatalogUpgradedFromVersion7_BuildsTheSettledTiersFilterOnce()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
-        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
-        {
-            connection.Open();
-            SqliteSchema.Migrate(connection, DbPath, 6);
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"""
-                INSERT INTO document (id, sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen)
-                VALUES (7, '{Sha(1)}', 10, 'utf-8', 0, 1, 'one', 1, '{Sha(1)}', 1), (9, '{Sha(2)}', 20, 'utf-8', 0, 1, 'two', 2, '{Sha(2)}', 2);
-                """;
-            cmd.ExecuteNonQuery();
-            SqliteSchema.Migrate(connection, DbPath, 7);
-        }
+        CreateOlderCatalog(7, $"""
+            INSERT INTO document (id, sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen)
+            VALUES (7, '{Sha(1)}', 10, 'utf-8', 0, 1, 'one', 1, '{Sha(1)}', 1), (9, '{Sha(2)}', 20, 'utf-8', 0, 1, 'two', 2, '{Sha(2)}', 2);
+            """);
 
         using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
         Assert.Equal(1L, Scalar(DbPath, "SELECT settled_filter IS NULL FROM document_sha256_tier"));
@@ -237,6 +220,22 @@ public sealed partial class SqliteCatalogTests
 
         var step = Assert.Single(plan);
         Assert.StartsWith("SEARCH document USING COVERING INDEX ux_document_sha256_recent (sha256=?", step, StringComparison.Ordinal);
+    }
+
+    /// <summary>A catalog file at schema 6 holding what <paramref name="sql"/> inserts, then migrated to <paramref name="version"/>.</summary>
+    private void CreateOlderCatalog(int version, string sql)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        connection.Open();
+        SqliteSchema.Migrate(connection, DbPath, 6);
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
+
+        SqliteSchema.Migrate(connection, DbPath, version);
     }
 
     private byte[] StoredFilter()
