@@ -45,20 +45,9 @@ internal sealed class Sha256Filter
     /// <summary><see cref="Add(string)"/> of the hash's UTF-8 text, as SQLite returns it: a merge adds a million without a string each.</summary>
     public void AddUtf8(ReadOnlySpan<byte> sha256)
     {
-        if (sha256.Length == 64 &&
-            ulong.TryParse(sha256[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var h1) &&
-            ulong.TryParse(sha256[16..32], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var h2))
+        if (TryKey(sha256, out var h1, out var h2))
         {
-            Set(h1, h2 | 1);
-        }
-    }
-
-    private void Set(ulong h1, ulong h2)
-    {
-        for (var i = 0; i < Probes; i++)
-        {
-            var bit = (h1 + ((ulong)i * h2)) & _mask;
-            _words[bit >> 6] |= 1UL << (int)(bit & 63);
+            Set(h1, h2);
         }
     }
 
@@ -71,7 +60,7 @@ internal sealed class Sha256Filter
 
         for (var i = 0; i < Probes; i++)
         {
-            var bit = (h1 + ((ulong)i * h2)) & _mask;
+            var bit = Bit(h1, h2, i);
             if ((_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
             {
                 return false;
@@ -80,6 +69,18 @@ internal sealed class Sha256Filter
 
         return true;
     }
+
+    private void Set(ulong h1, ulong h2)
+    {
+        for (var i = 0; i < Probes; i++)
+        {
+            var bit = Bit(h1, h2, i);
+            _words[bit >> 6] |= 1UL << (int)(bit & 63);
+        }
+    }
+
+    /// <summary>The i-th probe: double hashing with an odd step, so the probes of a hash never repeat a bit too soon.</summary>
+    private ulong Bit(ulong h1, ulong h2, int i) => (h1 + ((ulong)i * (h2 | 1))) & _mask;
 
     /// <summary>A format byte, then the bits as little-endian 64-bit words.</summary>
     public byte[] ToBytes()
@@ -97,13 +98,12 @@ internal sealed class Sha256Filter
     /// <summary>The filter <see cref="ToBytes"/> wrote, or null for anything else (then it is built again).</summary>
     public static Sha256Filter? FromBytes(ReadOnlySpan<byte> bytes)
     {
-        var length = bytes.Length - 1;
-        if (bytes.IsEmpty || bytes[0] != FormatVersion || length < 8 || length % 8 != 0 || !BitOperations.IsPow2(length / 8))
+        if (!IsWellFormed(bytes))
         {
             return null;
         }
 
-        var words = new ulong[length / 8];
+        var words = new ulong[(bytes.Length - 1) / 8];
         for (var i = 0; i < words.Length; i++)
         {
             words[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(1 + (i * 8))..]);
@@ -112,18 +112,28 @@ internal sealed class Sha256Filter
         return new Sha256Filter(words);
     }
 
-    /// <summary>Two 64-bit values from the hash's own digits (it is uniformly random already); the step is odd.</summary>
-    private static bool TryKey(string sha256, out ulong h1, out ulong h2)
+    /// <summary>Whether <paramref name="bytes"/> is a filter <see cref="FromBytes"/> reads, without reading it.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> bytes)
     {
-        h2 = 0;
-        if (sha256.Length != 64 || !ulong.TryParse(sha256.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out h1) ||
-            !ulong.TryParse(sha256.AsSpan(16, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out h2))
-        {
-            h1 = 0;
-            return false;
-        }
+        var length = bytes.Length - 1;
+        return !bytes.IsEmpty && bytes[0] == FormatVersion && length >= 8 && length % 8 == 0 && BitOperations.IsPow2(length / 8);
+    }
 
-        h2 |= 1;
-        return true;
+    /// <summary>Two 64-bit values from the hash's own digits (it is uniformly random already).</summary>
+    private static bool TryKey(ReadOnlySpan<char> hex, out ulong h1, out ulong h2)
+    {
+        (h1, h2) = (0, 0);
+        return hex.Length == 64 &&
+               ulong.TryParse(hex[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out h1) &&
+               ulong.TryParse(hex[16..32], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out h2);
+    }
+
+    /// <summary><see cref="TryKey(ReadOnlySpan{char}, out ulong, out ulong)"/> of UTF-8 digits.</summary>
+    private static bool TryKey(ReadOnlySpan<byte> hex, out ulong h1, out ulong h2)
+    {
+        (h1, h2) = (0, 0);
+        return hex.Length == 64 &&
+               ulong.TryParse(hex[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out h1) &&
+               ulong.TryParse(hex[16..32], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out h2);
     }
 }

@@ -118,10 +118,11 @@ internal sealed partial class SqliteCatalog
             _all.Clear();
         }
 
+        /// <summary>Only a filter built at <paramref name="boundary"/>: another process may have merged since it was read.</summary>
         private static Sha256Filter? LoadSettledFilter(SqliteCatalog catalog, long boundary)
         {
-            using var query = new RawStatement(catalog._connection, "SELECT settled_filter FROM document_sha256_tier WHERE boundary = ?1");
-            return query.Start().Bind(1, boundary).Step() ? Sha256Filter.FromBytes(query.Blob(0)) : null;
+            using var query = new RawStatement(catalog._connection, SettledFilterSql);
+            return query.Step() && query.Int64(0) == boundary ? Sha256Filter.FromBytes(query.Blob(1)) : null;
         }
 
         private RawStatement Prepare(SqliteCatalog catalog, string sql)
