@@ -9,7 +9,7 @@ namespace Ingest.Catalog;
 /// stored beside their boundary. A new document's look-up then reads no leaf of the settled index: in a catalog of a
 /// million documents 10,000 new files were 10,000 random leaf reads, from the page cache at best and from the disk
 /// otherwise. It has no false negatives; a hash it never saw answers "maybe" about once in 2,000 and is then looked up
-/// in both tiers, as every hash was before.
+/// in every tier, as every hash was before.
 /// </summary>
 internal sealed class Sha256Filter
 {

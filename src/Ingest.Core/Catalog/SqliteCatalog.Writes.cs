@@ -45,7 +45,12 @@ internal sealed partial class SqliteCatalog
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                     """);
                 FindDocument = Prepare(catalog, DocumentIdsBySha(boundary, "sha256 = ?1") + " LIMIT 1");
-                FindRecentDocument = Prepare(catalog, RecentDocumentIdBySha(boundary));
+                FindUnsettledDocument = Prepare(catalog, UnsettledDocumentIdBySha);
+                InsertFresh = Prepare(catalog, "INSERT INTO document_sha256_fresh (sha256, document_id) VALUES (?1, ?2)");
+                CountFresh = Prepare(catalog, "SELECT count(*) FROM document_sha256_fresh");
+                FoldFresh = Prepare(catalog,
+                    "INSERT OR ROLLBACK INTO document_sha256_recent (sha256, document_id) SELECT sha256, document_id FROM document_sha256_fresh ORDER BY sha256");
+                ClearFresh = Prepare(catalog, "DELETE FROM document_sha256_fresh");
                 SettledFilter = LoadSettledFilter(catalog, boundary);
                 InsertOccurrence = Prepare(catalog, """
                     INSERT INTO occurrence (document_id, source, path, size_bytes, last_write, status, ingested, disposition, destination, pending)
@@ -87,14 +92,20 @@ internal sealed partial class SqliteCatalog
         public RawStatement InsertDocument { get; }
         public RawStatement FindDocument { get; }
 
-        /// <summary>The recent tier only: for a hash the settled tier's filter rules out.</summary>
-        public RawStatement FindRecentDocument { get; }
+        /// <summary>The fresh and recent tiers only: for a hash the settled tier's filter rules out.</summary>
+        public RawStatement FindUnsettledDocument { get; }
 
-        /// <summary>The settled tier's filter at <see cref="Boundary"/>; null until one is built (then both tiers are searched).</summary>
+        /// <summary>Each new document's hash joins the fresh tier (see HashTiers).</summary>
+        public RawStatement InsertFresh { get; }
+        public RawStatement CountFresh { get; }
+        public RawStatement FoldFresh { get; }
+        public RawStatement ClearFresh { get; }
+
+        /// <summary>The settled tier's filter at <see cref="Boundary"/>; null until one is built (then every tier is searched).</summary>
         public Sha256Filter? SettledFilter { get; }
 
-        /// <summary>The statement that finds a document by hash: both tiers unless the filter rules the settled one out.</summary>
-        public RawStatement Find(string sha256) => SettledFilter is { } filter && !filter.MayContain(sha256) ? FindRecentDocument : FindDocument;
+        /// <summary>The statement that finds a document by hash: every tier unless the filter rules the settled one out.</summary>
+        public RawStatement Find(string sha256) => SettledFilter is { } filter && !filter.MayContain(sha256) ? FindUnsettledDocument : FindDocument;
         public RawStatement InsertOccurrence { get; }
         public RawStatement InsertFailure { get; }
         public RawStatement HasOpenTransients { get; }

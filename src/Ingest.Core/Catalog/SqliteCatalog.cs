@@ -221,6 +221,7 @@ internal sealed partial class SqliteCatalog : ICatalog
                             .Bind(6, f.Title).Bind(7, f.LineCount).Bind(8, f.TextSha256).Bind(9, now);
                         BindDetails(insert, 10, f.Details);
                         docId = insert.Insert();
+                        s.InsertFresh.Start().Bind(1, f.Sha256).Bind(2, docId).Execute();
                         status = OccurrenceStatus.New;
                     }
 
@@ -255,6 +256,7 @@ internal sealed partial class SqliteCatalog : ICatalog
             }
 
             search.WriteLog();
+            FoldFreshTierIfDue(s);
             tx.Commit();
             search.Committed();
             return Task.FromResult<IReadOnlyList<RecordedItem>>(results);

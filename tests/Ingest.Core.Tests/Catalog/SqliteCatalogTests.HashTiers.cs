@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Ingest.Tests.Catalog;
 
-/// <summary>The SHA-256 index in two tiers (schema v7): lookups in both, merges, the migration.</summary>
+/// <summary>The SHA-256 index in tiers (schema v7, v9): lookups in each, folds, merges, the migrations.</summary>
 public sealed partial class SqliteCatalogTests
 {
     private static string Sha(int n) => n.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + new string('0', 56);
@@ -80,7 +80,8 @@ public sealed partial class SqliteCatalogTests
         Assert.Contains(DbPath, error.Message, StringComparison.Ordinal);
         Assert.Contains("unchanged", error.Message, StringComparison.Ordinal);
         Assert.Equal(1L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
-        Assert.Equal(2L, Scalar(DbPath, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'ux_document_sha256_%'"));
+        Assert.Equal(1L, Scalar(DbPath, "SELECT count(*) FROM sqlite_schema WHERE name = 'ux_document_sha256_settled'"));
+        Assert.Equal(2L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh"));
         Assert.Equal(OccurrenceStatus.Duplicate, (await Record(catalog, ("c", Sha(2))))[0].Status); // still writable
     }
 
@@ -95,7 +96,7 @@ public sealed partial class SqliteCatalogTests
     }
 
     [Fact]
-    public async Task HashLookups_ExactAndPrefix_SearchBothTierIndexesAndNeverScanTheDocuments()
+    public async Task HashLookups_ExactAndPrefix_SearchEveryTiersIndexAndNeverScanTheDocuments()
     {
         using (var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time))
         {
@@ -127,8 +128,9 @@ public sealed partial class SqliteCatalogTests
             }
 
             Assert.Contains(plan, p => p.Contains("ux_document_sha256_settled", StringComparison.Ordinal));
-            Assert.Contains(plan, p => p.Contains("ux_document_sha256_recent", StringComparison.Ordinal));
-            Assert.DoesNotContain(plan, p => p.StartsWith("SCAN document", StringComparison.Ordinal));
+            Assert.Contains(plan, p => p.StartsWith("SEARCH document_sha256_recent USING PRIMARY KEY (sha256", StringComparison.Ordinal));
+            Assert.Contains(plan, p => p.StartsWith("SEARCH document_sha256_fresh USING PRIMARY KEY (sha256", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, p => p.StartsWith("SCAN document", StringComparison.Ordinal)); // also the tier tables
         }
     }
 
@@ -198,7 +200,7 @@ public sealed partial class SqliteCatalogTests
     }
 
     [Fact]
-    public void RecentDocumentIdBySha_SearchesTheRecentIndexOnly()
+    public void UnsettledDocumentIdBySha_SearchesTheFreshAndRecentTiersOnly()
     {
         using (SqliteCatalog.Open(DbPath, readOnly: false, _time))
         {
@@ -207,7 +209,7 @@ public sealed partial class SqliteCatalogTests
         using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
         connection.Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "EXPLAIN QUERY PLAN " + SqliteCatalog.RecentDocumentIdBySha(0);
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + SqliteCatalog.UnsettledDocumentIdBySha;
         cmd.Parameters.AddWithValue("?1", Sha(1));
         var plan = new List<string>();
         using (var r = cmd.ExecuteReader())
@@ -218,8 +220,82 @@ public sealed partial class SqliteCatalogTests
             }
         }
 
-        var step = Assert.Single(plan);
-        Assert.StartsWith("SEARCH document USING COVERING INDEX ux_document_sha256_recent (sha256=?", step, StringComparison.Ordinal);
+        Assert.Equal(2, plan.Count(p => p.StartsWith("SEARCH ", StringComparison.Ordinal)));
+        Assert.Contains(plan, p => p.StartsWith("SEARCH document_sha256_fresh USING PRIMARY KEY (sha256=?)", StringComparison.Ordinal));
+        Assert.Contains(plan, p => p.StartsWith("SEARCH document_sha256_recent USING PRIMARY KEY (sha256=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, p => p.Contains("document ", StringComparison.Ordinal) || p.StartsWith("SCAN", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Record_FreshTierPastItsLimit_FoldsIntoTheRecentTierAndEveryHashIsStillFoundOnce()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        catalog.FoldMinFresh = 3;
+        await Record(catalog, ("a", Sha(1)), ("b", Sha(2)), ("c", Sha(3)));
+        Assert.Equal((3L, 0L), (Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh"), Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent")));
+
+        var second = await Record(catalog, ("d", Sha(4)), ("e", Sha(2)));
+        Assert.Equal([OccurrenceStatus.New, OccurrenceStatus.Duplicate], second.Select(r => r.Status));
+        Assert.Equal((0L, 4L), (Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh"), Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent")));
+        Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent r JOIN document d ON d.id = r.document_id WHERE d.sha256 <> r.sha256"));
+
+        // Found in the recent tier, and a new one in the fresh tier beside it.
+        var third = await Record(catalog, ("f", Sha(3)), ("g", Sha(5)), ("h", Sha(5)));
+        Assert.Equal([(OccurrenceStatus.Duplicate, 3L), (OccurrenceStatus.New, 5L), (OccurrenceStatus.Duplicate, 5L)],
+            third.Select(r => (r.Status, r.DocumentId ?? -1)));
+        foreach (var n in new[] { 1, 4, 5 })
+        {
+            Assert.True(await catalog.ContainsDocumentAsync(Sha(n), CancellationToken.None));
+            Assert.Equal(1, (await catalog.FindDocumentAsync(Sha(n)[..8], CancellationToken.None)).Matches);
+        }
+    }
+
+    [Fact]
+    public async Task Record_FoldMeetingAHashAlreadyInTheRecentTier_FailsTheBatchAndChangesNothing()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        catalog.FoldMinFresh = 1;
+        await Record(catalog, ("a", Sha(1)), ("b", Sha(2)));
+        CatalogRows.InsertBareDocument(DbPath, Sha(1)); // a second copy in the fresh tier, which the next fold meets
+
+        await Assert.ThrowsAsync<SqliteException>(() => Record(catalog, ("c", Sha(3))));
+
+        Assert.Equal(3L, Scalar(DbPath, "SELECT count(*) FROM document"));
+        Assert.Equal(2L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent"));
+        Assert.Equal(1L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh"));
+        Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM occurrence WHERE path = 'c'"));
+        catalog.FoldMinFresh = 100;
+        Assert.Equal(OccurrenceStatus.New, (await Record(catalog, ("c", Sha(3))))[0].Status); // still writable
+    }
+
+    [Fact]
+    public async Task Migration_FromVersion8_MovesTheRecentIndexIntoItsTable()
+    {
+        CreateOlderCatalog(8, $"""
+            INSERT INTO document (id, sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen)
+            VALUES (7, '{Sha(1)}', 10, 'utf-8', 0, 1, 'one', 1, '{Sha(1)}', 1);
+            """);
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"""
+                INSERT INTO document (id, sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen)
+                VALUES (8, '{Sha(3)}', 10, 'utf-8', 0, 1, 'three', 1, '{Sha(3)}', 1), (9, '{Sha(2)}', 20, 'utf-8', 0, 1, 'two', 2, '{Sha(2)}', 2);
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+
+        Assert.Equal(SqliteSchema.LatestVersion, (int)Scalar(DbPath, "PRAGMA user_version"));
+        Assert.Equal(7L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
+        Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM sqlite_schema WHERE name = 'ux_document_sha256_recent'"));
+        Assert.Equal("9,8", string.Join(',', Enumerable.Range(0, 2).Select(i =>
+            Scalar(DbPath, $"SELECT document_id FROM document_sha256_recent ORDER BY sha256 LIMIT 1 OFFSET {i}"))));
+        var recorded = await Record(catalog, ("a", Sha(1)), ("b", Sha(2)), ("c", Sha(3)), ("d", Sha(4)));
+        Assert.Equal([(OccurrenceStatus.Duplicate, 7L), (OccurrenceStatus.Duplicate, 9L), (OccurrenceStatus.Duplicate, 8L), (OccurrenceStatus.New, 10L)],
+            recorded.Select(r => (r.Status, r.DocumentId ?? -1)));
     }
 
     /// <summary>A catalog file at schema 6 holding what <paramref name="sql"/> inserts, then migrated to <paramref name="version"/>.</summary>
@@ -250,10 +326,11 @@ public sealed partial class SqliteCatalogTests
     [Fact]
     public void RecordAndMaintain_AnySequence_RecordsEachHashOnceAndFindsItInWhicheverTier()
     {
-        // Batches drawn from 12 hashes, each followed by a merge check at a small random threshold.
+        // Batches drawn from 12 hashes, each folding the fresh tier and followed by a merge check at small random thresholds.
         var gen = from batches in Gen.Choose(0, 11).ArrayOf().ArrayOf()
                   from limits in Gen.Choose(0, 4).ArrayOf(8)
-                  select (batches, limits);
+                  from folds in Gen.Choose(0, 3).ArrayOf(8)
+                  select (batches, limits, folds);
         var run = 0;
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(gen.ToArbitrary(), t =>
         {
@@ -269,6 +346,7 @@ public sealed partial class SqliteCatalogTests
                     continue;
                 }
 
+                catalog.FoldMinFresh = t.folds[i % t.folds.Length];
                 var recorded = Record(catalog, batch.Select(n => ($"f{file++}", Sha(n))).ToArray()).GetAwaiter().GetResult();
                 for (var j = 0; j < batch.Length; j++)
                 {

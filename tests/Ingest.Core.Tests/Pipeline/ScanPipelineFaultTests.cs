@@ -204,7 +204,7 @@ public sealed class ScanPipelineFaultTests : PipelineHarness
         Temp.Write("drop/a.txt", Encode.Utf8(Texts.English), Old);
         await Scan(); // merges: a.txt is in the settled tier
         var settled = (await Catalog.ListDocumentsAsync(null, CancellationToken.None)).Single().Sha256;
-        CatalogRows.InsertBareDocument(Catalog.Path, settled); // a copy of the settled hash in the recent tier: the next merge fails
+        CatalogRows.InsertBareDocument(Catalog.Path, settled); // a copy of the settled hash in the fresh tier: the next merge fails
 
         Temp.Write("drop/b.txt", Encode.Utf8(Texts.Chinese), Old);
         var summary = await Scan();

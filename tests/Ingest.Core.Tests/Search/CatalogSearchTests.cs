@@ -148,7 +148,7 @@ public sealed class CatalogSearchTests : PipelineHarness
         Temp.Write("drop/a/other.txt", Encode.Utf8(Speech(3)), Old);
         await Scan();
 
-        // Turn the catalog back into version 4: band rows without the SimHash, no SimHash log (and no v7 hash tiers).
+        // Turn the catalog back into version 4: band rows without the SimHash, no SimHash log (and no hash tiers of v7 and v9).
         var path = Temp.Combine("data", "ingest.db");
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -160,7 +160,8 @@ public sealed class CatalogSearchTests : PipelineHarness
                 INSERT INTO simhash_band SELECT b.value, (simhash >> (16 * b.value)) & 65535, document_id
                     FROM document_fingerprint, (SELECT 0 AS value UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) b;
                 DROP INDEX ux_document_sha256_settled;
-                DROP INDEX ux_document_sha256_recent;
+                DROP TABLE document_sha256_recent;
+                DROP TABLE document_sha256_fresh;
                 DROP TABLE document_sha256_tier;
                 PRAGMA user_version = 4;
                 """);
