@@ -191,10 +191,13 @@ internal sealed partial class SqliteCatalog : ICatalog
         lock (_gate)
         {
             ct.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var now = _time.GetUtcNow().UtcTicks;
             var results = new List<RecordedItem>(batch.Count);
-            var s = WritesAtCurrentBoundary();
+            // The boundary is read inside the transaction, which holds the write lock (BEGIN IMMEDIATE): read before it, another
+            // process's merge could move documents out of the small tiers into settled ids the statements do not search.
             using var tx = _connection.BeginTransaction();
+            var s = WritesAtCurrentBoundary();
             CompleteDisposals(s, completed);
             var search = new SearchWriter(this, s);
 

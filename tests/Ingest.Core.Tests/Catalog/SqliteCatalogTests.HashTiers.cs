@@ -269,6 +269,25 @@ public sealed partial class SqliteCatalogTests
     }
 
     [Fact]
+    public async Task Record_AfterAnotherProcessFoldedAndMerged_FindsItsDocumentsInTheSettledTier()
+    {
+        using var first = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        await Record(first, ("a", Sha(1))); // prepares its statements at boundary 0
+        using (var other = SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+            other.FoldMinFresh = 0;
+            other.MergeMinRecent = 0;
+            await Record(other, ("b", Sha(2)), ("c", Sha(3)));
+            Assert.True(await other.MaintainAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(3L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
+        var recorded = await Record(first, ("d", Sha(2)), ("e", Sha(3)), ("f", Sha(4)));
+        Assert.Equal([(OccurrenceStatus.Duplicate, 2L), (OccurrenceStatus.Duplicate, 3L), (OccurrenceStatus.New, 4L)],
+            recorded.Select(r => (r.Status, r.DocumentId ?? -1)));
+    }
+
+    [Fact]
     public async Task Migration_FromVersion8_MovesTheRecentIndexIntoItsTable()
     {
         CreateOlderCatalog(8, $"""
