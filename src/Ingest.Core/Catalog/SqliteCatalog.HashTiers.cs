@@ -54,6 +54,9 @@ internal sealed partial class SqliteCatalog
     internal const string UnsettledDocumentIdBySha =
         "SELECT document_id FROM document_sha256_fresh WHERE sha256 = ?1 UNION ALL SELECT document_id FROM document_sha256_recent WHERE sha256 = ?1 LIMIT 1";
 
+    /// <summary>The id of the document with hash <c>?1</c> in the fresh tier, if any: for a hash both filters rule out.</summary>
+    internal const string FreshDocumentIdBySha = "SELECT document_id FROM document_sha256_fresh WHERE sha256 = ?1";
+
     /// <summary>The fresh tier is folded into the recent one once a batch leaves it with more than this many documents.</summary>
     internal const long DefaultFoldMinFresh = 8_192;
 
@@ -63,26 +66,71 @@ internal sealed partial class SqliteCatalog
     /// <summary>
     /// Inside the record transaction: moves the fresh tier into the recent one when it has outgrown <see cref="FoldMinFresh"/>.
     /// Read in hash order, so the recent tier's pages are each written once: a batch that folds 8,192 documents into a recent
-    /// tier of 110,000 takes 18 ms, one that does not 0.7 ms (`-- merge 1000000` in tests/Ingest.Benchmarks).
+    /// tier of 110,000 takes 18 ms, one that does not 0.7 ms (`-- merge 1000000` in tests/Ingest.Benchmarks). The recent
+    /// tier's filter takes the fresh hashes in the same transaction (built from the whole tier at the first fold after a
+    /// merge or the v9 migration), and its version moves on, so that other writers read it again.
     /// </summary>
     private void FoldFreshTierIfDue(WriteStatements s)
     {
         var count = s.CountFresh.Start().Step() ? s.CountFresh.Int64(0) : 0;
         s.CountFresh.Start();
-        if (count > FoldMinFresh)
+        if (count <= FoldMinFresh)
         {
-            // OR ROLLBACK: a multi-row insert that may abort halfway makes SQLite journal every page it changes first; a hash
-            // already in the recent tier (never, as the writer looks each one up) fails the whole batch instead.
-            s.FoldFresh.Start().Execute();
-            s.ClearFresh.Start().Execute();
+            return;
         }
+
+        var filter = s.RecentFilter;
+        if (filter is not null)
+        {
+            // Added before the fold: if it fails, the extra bits only make some later look-ups search the recent tier.
+            for (s.FreshHashes.Start(); s.FreshHashes.Step();)
+            {
+                filter.AddUtf8(s.FreshHashes.Blob(0));
+            }
+
+            s.FreshHashes.Start();
+        }
+
+        // OR ROLLBACK: a multi-row insert that may abort halfway makes SQLite journal every page it changes first; a hash
+        // already in the recent tier (never, as the writer looks each one up) fails the whole batch instead.
+        s.FoldFresh.Start().Execute();
+        s.ClearFresh.Start().Execute();
+        filter ??= BuildRecentFilter(s.Boundary);
+        s.StoreRecentFilter.Start().Bind(1, filter.ToBytes()).Bind(2, s.RecentVersion + 1).Execute();
+        s.RecentFilter = filter;
+        s.RecentVersion++; // if the commit fails, the catalog's version differs from this one and the next batch reads it again
     }
+
+    /// <summary>
+    /// A filter of every hash in the recent tier, sized for the tier at its merge (<see cref="MergeMinRecent"/> or an
+    /// eighth of the settled tier) and a fold beyond: past that it answers "maybe" more often, never "no" wrongly.
+    /// </summary>
+    private Sha256Filter BuildRecentFilter(long boundary)
+    {
+        long count;
+        using (var query = new RawStatement(_connection, "SELECT count(*) FROM document_sha256_recent"))
+        {
+            count = query.Step() ? query.Int64(0) : 0;
+        }
+
+        var filter = Sha256Filter.Create(Math.Max(count, Math.Max(MergeMinRecent, boundary / 8)) + FoldMinFresh);
+        using var hashes = new RawStatement(_connection, "SELECT sha256 FROM document_sha256_recent");
+        while (hashes.Step())
+        {
+            filter.AddUtf8(hashes.Blob(0));
+        }
+
+        return filter;
+    }
+
+    /// <summary>The recent tier's filter, or null until its first fold; and its version, which each fold and merge moves on.</summary>
+    internal const string RecentFilterSql = "SELECT recent_version, recent_filter FROM document_sha256_tier";
 
     /// <summary>
     /// Merges the two small tiers into the settled one when they have outgrown <see cref="MergeMinRecent"/> and an eighth of
     /// the settled tier: its index is rebuilt, sorted and dense, at the largest id, with its filter, and the small tiers emptied. A million
-    /// documents take 1.2-1.8 s (16 KiB pages), once per 125,000 new ones. Also builds the filter of a catalog upgraded
-    /// from v7. Returns whether it did either.
+    /// documents take 1.2-1.8 s (16 KiB pages), once per 125,000 new ones. Also builds a missing filter: the settled tier's
+    /// of a catalog upgraded from v7, the recent tier's of one upgraded from v8. Returns whether it did any of these.
     /// </summary>
     public Task<bool> MaintainAsync(CancellationToken ct)
     {
@@ -92,7 +140,7 @@ internal sealed partial class SqliteCatalog
             ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
-                return Task.FromResult(MergeHashTiersIfDue() || BuildSettledFilterIfMissing());
+                return Task.FromResult(MergeHashTiersIfDue() || (BuildSettledFilterIfMissing() | BuildRecentFilterIfMissing()));
             }
             catch (SqliteException ex)
             {
@@ -128,7 +176,7 @@ internal sealed partial class SqliteCatalog
                 CREATE UNIQUE INDEX ux_document_sha256_settled ON document(sha256) WHERE id <= {b};
                 DELETE FROM document_sha256_recent;
                 DELETE FROM document_sha256_fresh;
-                UPDATE document_sha256_tier SET boundary = {b};
+                UPDATE document_sha256_tier SET boundary = {b}, recent_filter = NULL, recent_version = recent_version + 1;
                 """;
             cmd.ExecuteNonQuery();
         }
@@ -155,6 +203,40 @@ internal sealed partial class SqliteCatalog
         WriteSettledFilter(boundary);
         tx.Commit();
         return true;
+    }
+
+    /// <summary>
+    /// A recent tier without a filter (upgraded from v8, or filled by hand) gets one now instead of at its next fold: until
+    /// then every new document's look-up reads one of its leaves.
+    /// </summary>
+    private bool BuildRecentFilterIfMissing()
+    {
+        if (!RecentFilterMissing())
+        {
+            return false; // read first: most scans need no write lock here
+        }
+
+        using var tx = _connection.BeginTransaction();
+        if (!RecentFilterMissing())
+        {
+            return false;
+        }
+
+        var filter = BuildRecentFilter(ShaBoundary());
+        using (var store = new RawStatement(_connection, "UPDATE document_sha256_tier SET recent_filter = ?1, recent_version = recent_version + 1"))
+        {
+            store.Start().Bind(1, filter.ToBytes()).Execute();
+        }
+
+        tx.Commit();
+        return true;
+    }
+
+    private bool RecentFilterMissing()
+    {
+        using var query = new RawStatement(_connection,
+            "SELECT recent_filter IS NULL AND EXISTS (SELECT 1 FROM document_sha256_recent) FROM document_sha256_tier");
+        return query.Step() && query.Int64(0) != 0;
     }
 
     /// <summary>Checked after every scan: the filter's format only, not a copy of its bits (2 MB at a million documents).</summary>

@@ -12,7 +12,10 @@ internal sealed partial class SqliteCatalog
         return _writes ??= new WriteStatements(this, ShaBoundary());
     }
 
-    /// <summary>The statements, prepared again if the hash index tiers moved (a merge, maybe by another process).</summary>
+    /// <summary>
+    /// The statements, prepared again if the hash index tiers moved (a merge, maybe by another process), with the recent
+    /// tier's filter read again if another process folded into it. Call inside the write transaction.
+    /// </summary>
     private WriteStatements WritesAtCurrentBoundary()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -23,6 +26,7 @@ internal sealed partial class SqliteCatalog
             _writes = new WriteStatements(this, boundary);
         }
 
+        _writes.ReadRecentFilterIfChanged(this);
         return _writes;
     }
 
@@ -46,7 +50,11 @@ internal sealed partial class SqliteCatalog
                     """);
                 FindDocument = Prepare(catalog, DocumentIdsBySha(boundary, "sha256 = ?1") + " LIMIT 1");
                 FindUnsettledDocument = Prepare(catalog, UnsettledDocumentIdBySha);
+                FindFreshDocument = Prepare(catalog, FreshDocumentIdBySha);
                 InsertFresh = Prepare(catalog, "INSERT INTO document_sha256_fresh (sha256, document_id) VALUES (?1, ?2)");
+                FreshHashes = Prepare(catalog, "SELECT sha256 FROM document_sha256_fresh");
+                StoreRecentFilter = Prepare(catalog, "UPDATE document_sha256_tier SET recent_filter = ?1, recent_version = ?2");
+                RecentVersionQuery = Prepare(catalog, "SELECT recent_version FROM document_sha256_tier");
                 CountFresh = Prepare(catalog, "SELECT count(*) FROM document_sha256_fresh");
                 FoldFresh = Prepare(catalog,
                     "INSERT OR ROLLBACK INTO document_sha256_recent (sha256, document_id) SELECT sha256, document_id FROM document_sha256_fresh ORDER BY sha256");
@@ -95,6 +103,32 @@ internal sealed partial class SqliteCatalog
         /// <summary>The fresh and recent tiers only: for a hash the settled tier's filter rules out.</summary>
         public RawStatement FindUnsettledDocument { get; }
 
+        /// <summary>The fresh tier only: for a hash both filters rule out.</summary>
+        public RawStatement FindFreshDocument { get; }
+        public RawStatement FreshHashes { get; }
+        public RawStatement StoreRecentFilter { get; }
+        private RawStatement RecentVersionQuery { get; }
+
+        /// <summary>The recent tier's filter at <see cref="RecentVersion"/>; null until its first fold (then the tier is searched).</summary>
+        public Sha256Filter? RecentFilter { get; set; }
+
+        /// <summary>The catalog's <c>recent_version</c> that <see cref="RecentFilter"/> was read or written at; -1 before the first read.</summary>
+        public long RecentVersion { get; set; } = -1;
+
+        /// <summary>Reads the recent tier's filter again if a fold or merge (maybe by another process) moved its version on.</summary>
+        public void ReadRecentFilterIfChanged(SqliteCatalog catalog)
+        {
+            var version = RecentVersionQuery.Start().Step() ? RecentVersionQuery.Int64(0) : 0;
+            RecentVersionQuery.Start();
+            if (version == RecentVersion)
+            {
+                return;
+            }
+
+            using var query = new RawStatement(catalog._connection, RecentFilterSql);
+            (RecentVersion, RecentFilter) = query.Step() ? (query.Int64(0), Sha256Filter.FromBytes(query.Blob(1))) : (0, null);
+        }
+
         /// <summary>Each new document's hash joins the fresh tier (see HashTiers).</summary>
         public RawStatement InsertFresh { get; }
         public RawStatement CountFresh { get; }
@@ -104,8 +138,16 @@ internal sealed partial class SqliteCatalog
         /// <summary>The settled tier's filter at <see cref="Boundary"/>; null until one is built (then every tier is searched).</summary>
         public Sha256Filter? SettledFilter { get; }
 
-        /// <summary>The statement that finds a document by hash: every tier unless the filter rules the settled one out.</summary>
-        public RawStatement Find(string sha256) => SettledFilter is { } filter && !filter.MayContain(sha256) ? FindUnsettledDocument : FindDocument;
+        /// <summary>The statement that finds a document by hash: every tier but those whose filter rules the hash out.</summary>
+        public RawStatement Find(string sha256)
+        {
+            if (SettledFilter is not { } settled || settled.MayContain(sha256))
+            {
+                return FindDocument;
+            }
+
+            return RecentFilter is { } recent && !recent.MayContain(sha256) ? FindFreshDocument : FindUnsettledDocument;
+        }
         public RawStatement InsertOccurrence { get; }
         public RawStatement InsertFailure { get; }
         public RawStatement HasOpenTransients { get; }

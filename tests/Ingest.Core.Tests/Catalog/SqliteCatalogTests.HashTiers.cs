@@ -9,7 +9,8 @@ namespace Ingest.Tests.Catalog;
 /// <summary>The SHA-256 index in tiers (schema v7, v9): lookups in each, folds, merges, the migrations.</summary>
 public sealed partial class SqliteCatalogTests
 {
-    private static string Sha(int n) => n.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + new string('0', 56);
+    /// <summary>A hash as random as a real one: the filters take their probes from its digits.</summary>
+    private static string Sha(int n) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(n)));
 
     private static Task<IReadOnlyList<RecordedItem>> Record(SqliteCatalog catalog, params (string Path, string Sha)[] docs) =>
         catalog.RecordAsync(docs.Select(d => Doc(d.Path, d.Sha)).ToList(), Keep, TimeSpan.FromMinutes(1), CancellationToken.None);
@@ -238,6 +239,9 @@ public sealed partial class SqliteCatalogTests
         Assert.Equal([OccurrenceStatus.New, OccurrenceStatus.Duplicate], second.Select(r => r.Status));
         Assert.Equal((0L, 4L), (Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh"), Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent")));
         Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent r JOIN document d ON d.id = r.document_id WHERE d.sha256 <> r.sha256"));
+        Assert.Equal(1L, Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier"));
+        var recentFilter = Sha256Filter.FromBytes(StoredFilter("recent_filter"))!;
+        Assert.All(new[] { 1, 2, 3, 4 }, n => Assert.True(recentFilter.MayContain(Sha(n))));
 
         // Found in the recent tier, and a new one in the fresh tier beside it.
         var third = await Record(catalog, ("f", Sha(3)), ("g", Sha(5)), ("h", Sha(5)));
@@ -288,6 +292,64 @@ public sealed partial class SqliteCatalogTests
     }
 
     [Fact]
+    public async Task Record_AfterAnotherProcessFoldedIntoTheRecentTier_ReadsItsFilterAgainAndFindsItsDocuments()
+    {
+        using var first = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        first.FoldMinFresh = 0;
+        first.MergeMinRecent = 0;
+        await Record(first, ("a", Sha(1)));
+        Assert.True(await first.MaintainAsync(CancellationToken.None)); // a settled filter, so that look-ups rely on the recent one
+        await Record(first, ("b", Sha(2))); // folds: the first catalog holds the recent tier's filter, with Sha(2) only
+        using (var other = SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        {
+            other.FoldMinFresh = 0;
+            await Record(other, ("c", Sha(3))); // folds Sha(3) into the recent tier and its filter
+        }
+
+        Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh"));
+        var recorded = await Record(first, ("d", Sha(3)), ("e", Sha(2)), ("f", Sha(4)));
+        Assert.Equal([(OccurrenceStatus.Duplicate, 3L), (OccurrenceStatus.Duplicate, 2L), (OccurrenceStatus.New, 4L)],
+            recorded.Select(r => (r.Status, r.DocumentId ?? -1)));
+    }
+
+    [Fact]
+    public async Task Record_SeveralFoldsSinceAMerge_EveryFoldedHashIsFoundAgain()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        catalog.MergeMinRecent = 0;
+        await Record(catalog, ("s", Sha(100)));
+        Assert.True(await catalog.MaintainAsync(CancellationToken.None)); // from here the settled filter rules these hashes out
+        catalog.FoldMinFresh = 2;
+        for (var fold = 0; fold < 4; fold++)
+        {
+            await Record(catalog, Enumerable.Range(0, 3).Select(i => ($"f{fold}-{i}", Sha((fold * 3) + i))).ToArray());
+        }
+
+        Assert.Equal((12L, 0L), (Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent"), Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh")));
+        Assert.Equal(5L, Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier")); // the merge, then four folds
+        var again = await Record(catalog, Enumerable.Range(0, 12).Select(n => ($"again{n}", Sha(n))).ToArray());
+        Assert.All(again, r => Assert.Equal(OccurrenceStatus.Duplicate, r.Status));
+        Assert.Equal(Enumerable.Range(2, 12).Select(n => (long)n), again.Select(r => r.DocumentId ?? -1));
+    }
+
+    [Fact]
+    public async Task Maintain_Merge_DropsTheRecentTiersFilterAndMovesItsVersionOn()
+    {
+        using var catalog = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        catalog.FoldMinFresh = 0;
+        catalog.MergeMinRecent = 0;
+        await Record(catalog, ("a", Sha(1)), ("b", Sha(2)));
+        Assert.Equal(1L, Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier"));
+
+        Assert.True(await catalog.MaintainAsync(CancellationToken.None));
+
+        Assert.Equal((1L, 2L), (Scalar(DbPath, "SELECT recent_filter IS NULL FROM document_sha256_tier"), Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier")));
+        var recorded = await Record(catalog, ("c", Sha(1)), ("d", Sha(3)));
+        Assert.Equal([OccurrenceStatus.Duplicate, OccurrenceStatus.New], recorded.Select(r => r.Status));
+        Assert.True(Sha256Filter.FromBytes(StoredFilter("recent_filter"))!.MayContain(Sha(3)));
+    }
+
+    [Fact]
     public async Task Migration_FromVersion8_MovesTheRecentIndexIntoItsTable()
     {
         CreateOlderCatalog(8, $"""
@@ -310,11 +372,22 @@ public sealed partial class SqliteCatalogTests
         Assert.Equal(SqliteSchema.LatestVersion, (int)Scalar(DbPath, "PRAGMA user_version"));
         Assert.Equal(7L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
         Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM sqlite_schema WHERE name = 'ux_document_sha256_recent'"));
-        Assert.Equal("9,8", string.Join(',', Enumerable.Range(0, 2).Select(i =>
-            Scalar(DbPath, $"SELECT document_id FROM document_sha256_recent ORDER BY sha256 LIMIT 1 OFFSET {i}"))));
+        Assert.Equal((1L, 0L), (Scalar(DbPath, "SELECT recent_filter IS NULL FROM document_sha256_tier"), Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier")));
+        Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent r JOIN document d ON d.id = r.document_id WHERE d.sha256 <> r.sha256"));
+        Assert.Equal("8,9", string.Join(',', Enumerable.Range(0, 2).Select(i =>
+            Scalar(DbPath, $"SELECT document_id FROM document_sha256_recent ORDER BY document_id LIMIT 1 OFFSET {i}"))));
         var recorded = await Record(catalog, ("a", Sha(1)), ("b", Sha(2)), ("c", Sha(3)), ("d", Sha(4)));
         Assert.Equal([(OccurrenceStatus.Duplicate, 7L), (OccurrenceStatus.Duplicate, 9L), (OccurrenceStatus.Duplicate, 8L), (OccurrenceStatus.New, 10L)],
             recorded.Select(r => (r.Status, r.DocumentId ?? -1)));
+
+        // The scan's upkeep builds the missing filters once, the recent tier's among them.
+        Assert.True(await catalog.MaintainAsync(CancellationToken.None));
+        Assert.False(await catalog.MaintainAsync(CancellationToken.None));
+        var recentFilter = Sha256Filter.FromBytes(StoredFilter("recent_filter"))!;
+        Assert.True(recentFilter.MayContain(Sha(2)) && recentFilter.MayContain(Sha(3)));
+        Assert.Equal(1L, Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier"));
+        var after = await Record(catalog, ("e", Sha(3)), ("f", Sha(5)));
+        Assert.Equal([(OccurrenceStatus.Duplicate, 8L), (OccurrenceStatus.New, 11L)], after.Select(r => (r.Status, r.DocumentId ?? -1)));
     }
 
     /// <summary>A catalog file at schema 6 holding what <paramref name="sql"/> inserts, then migrated to <paramref name="version"/>.</summary>
@@ -333,12 +406,12 @@ public sealed partial class SqliteCatalogTests
         SqliteSchema.Migrate(connection, DbPath, version);
     }
 
-    private byte[] StoredFilter()
+    private byte[] StoredFilter(string column = "settled_filter")
     {
         using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
         connection.Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT settled_filter FROM document_sha256_tier";
+        cmd.CommandText = $"SELECT {column} FROM document_sha256_tier";
         return (byte[])cmd.ExecuteScalar()!;
     }
 
