@@ -388,6 +388,7 @@ BEGIN;
 DROP INDEX ux_document_sha256_settled;
 DROP TABLE document_sha256_recent;
 DROP TABLE document_sha256_fresh;
+DROP TABLE document_sha256_recent_filter;
 DROP TABLE document_sha256_tier;
 WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < $CATALOG_DOCS)
 INSERT INTO document (sha256, size_bytes, encoding, has_bom, confidence, title, line_count, text_sha256, first_seen)
@@ -475,7 +476,7 @@ SQL
     timed "$WORK/d.latesetup" scan_with "$INGEST" "$run"
     expect_json new 0
     sqlite3 "$run/data/ingest.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null 2>&1 || true
-    [ "$(sqlite3 "$run/data/ingest.db" 'SELECT recent_filter IS NOT NULL FROM document_sha256_tier')" = 1 ] \
+    [ "$(sqlite3 "$run/data/ingest.db" 'SELECT filter IS NOT NULL FROM document_sha256_recent_filter')" = 1 ] \
       || die "the recent tier's filter was not built"
     mv "$run/data/ingest.db" "$WORK/late.db"
     rm -rf "$run"

@@ -124,7 +124,7 @@ internal sealed partial class SqliteCatalog
     }
 
     /// <summary>The recent tier's filter, or null until its first fold; and its version, which each fold and merge moves on.</summary>
-    internal const string RecentFilterSql = "SELECT recent_version, recent_filter FROM document_sha256_tier";
+    internal const string RecentFilterSql = "SELECT version, filter FROM document_sha256_recent_filter";
 
     /// <summary>
     /// Merges the two small tiers into the settled one when they have outgrown <see cref="MergeMinRecent"/> and an eighth of
@@ -176,7 +176,8 @@ internal sealed partial class SqliteCatalog
                 CREATE UNIQUE INDEX ux_document_sha256_settled ON document(sha256) WHERE id <= {b};
                 DELETE FROM document_sha256_recent;
                 DELETE FROM document_sha256_fresh;
-                UPDATE document_sha256_tier SET boundary = {b}, recent_filter = NULL, recent_version = recent_version + 1;
+                UPDATE document_sha256_tier SET boundary = {b};
+                UPDATE document_sha256_recent_filter SET filter = NULL, version = version + 1;
                 """;
             cmd.ExecuteNonQuery();
         }
@@ -223,7 +224,7 @@ internal sealed partial class SqliteCatalog
         }
 
         var filter = BuildRecentFilter(ShaBoundary());
-        using (var store = new RawStatement(_connection, "UPDATE document_sha256_tier SET recent_filter = ?1, recent_version = recent_version + 1"))
+        using (var store = new RawStatement(_connection, "UPDATE document_sha256_recent_filter SET filter = ?1, version = version + 1"))
         {
             store.Start().Bind(1, filter.ToBytes()).Execute();
         }
@@ -235,7 +236,7 @@ internal sealed partial class SqliteCatalog
     private bool RecentFilterMissing()
     {
         using var query = new RawStatement(_connection,
-            "SELECT recent_filter IS NULL AND EXISTS (SELECT 1 FROM document_sha256_recent) FROM document_sha256_tier");
+            "SELECT filter IS NULL AND EXISTS (SELECT 1 FROM document_sha256_recent) FROM document_sha256_recent_filter");
         return query.Step() && query.Int64(0) != 0;
     }
 

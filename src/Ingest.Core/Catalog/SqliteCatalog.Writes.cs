@@ -53,8 +53,8 @@ internal sealed partial class SqliteCatalog
                 FindFreshDocument = Prepare(catalog, FreshDocumentIdBySha);
                 InsertFresh = Prepare(catalog, "INSERT INTO document_sha256_fresh (sha256, document_id) VALUES (?1, ?2)");
                 FreshHashes = Prepare(catalog, "SELECT sha256 FROM document_sha256_fresh");
-                StoreRecentFilter = Prepare(catalog, "UPDATE document_sha256_tier SET recent_filter = ?1, recent_version = ?2");
-                RecentVersionQuery = Prepare(catalog, "SELECT recent_version FROM document_sha256_tier");
+                StoreRecentFilter = Prepare(catalog, "UPDATE document_sha256_recent_filter SET filter = ?1, version = ?2");
+                RecentVersionQuery = Prepare(catalog, "SELECT version FROM document_sha256_recent_filter");
                 CountFresh = Prepare(catalog, "SELECT count(*) FROM document_sha256_fresh");
                 FoldFresh = Prepare(catalog,
                     "INSERT OR ROLLBACK INTO document_sha256_recent (sha256, document_id) SELECT sha256, document_id FROM document_sha256_fresh ORDER BY sha256");
@@ -112,7 +112,7 @@ internal sealed partial class SqliteCatalog
         /// <summary>The recent tier's filter at <see cref="RecentVersion"/>; null until its first fold (then the tier is searched).</summary>
         public Sha256Filter? RecentFilter { get; set; }
 
-        /// <summary>The catalog's <c>recent_version</c> that <see cref="RecentFilter"/> was read or written at; -1 before the first read.</summary>
+        /// <summary>The version in <c>document_sha256_recent_filter</c> that <see cref="RecentFilter"/> was read or written at; -1 before the first read.</summary>
         public long RecentVersion { get; set; } = -1;
 
         /// <summary>Reads the recent tier's filter again if a fold or merge (maybe by another process) moved its version on.</summary>

@@ -183,8 +183,9 @@ internal static class SqliteSchema
         // the time into an empty catalog). The documents above the boundary now have their hashes in two small tables: a
         // fresh one that each new document joins, folded into the recent one in hash order a few thousand at a time
         // (SqliteCatalog.HashTiers). The recent rows are copied from the old index, read in hash order. The recent tier's
-        // Bloom filter (like the settled one's, v8) is built by its first fold; recent_version counts the folds and merges,
-        // so that a writer knows when another process changed the tier under the filter it holds.
+        // Bloom filter (like the settled one's, v8) is built by its first fold, in a row of its own (a row is rewritten whole:
+        // beside the settled filter, each fold would rewrite that one's 2 MB too); version counts the folds and merges, so
+        // that a writer knows when another process changed the tier under the filter it holds.
         """
         CREATE TABLE document_sha256_recent (
             sha256          TEXT    NOT NULL PRIMARY KEY,
@@ -197,8 +198,11 @@ internal static class SqliteSchema
         INSERT INTO document_sha256_recent (sha256, document_id)
             SELECT sha256, id FROM document WHERE id > (SELECT boundary FROM document_sha256_tier) ORDER BY sha256;
         DROP INDEX ux_document_sha256_recent;
-        ALTER TABLE document_sha256_tier ADD COLUMN recent_filter BLOB;
-        ALTER TABLE document_sha256_tier ADD COLUMN recent_version INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE document_sha256_recent_filter (
+            version         INTEGER NOT NULL,
+            filter          BLOB
+        );
+        INSERT INTO document_sha256_recent_filter (version, filter) VALUES (0, NULL);
         """,
     ];
 

@@ -239,8 +239,8 @@ public sealed partial class SqliteCatalogTests
         Assert.Equal([OccurrenceStatus.New, OccurrenceStatus.Duplicate], second.Select(r => r.Status));
         Assert.Equal((0L, 4L), (Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh"), Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent")));
         Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent r JOIN document d ON d.id = r.document_id WHERE d.sha256 <> r.sha256"));
-        Assert.Equal(1L, Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier"));
-        var recentFilter = Sha256Filter.FromBytes(StoredFilter("recent_filter"))!;
+        Assert.Equal(1L, Scalar(DbPath, "SELECT version FROM document_sha256_recent_filter"));
+        var recentFilter = Sha256Filter.FromBytes(StoredFilter("filter", "document_sha256_recent_filter"))!;
         Assert.All(new[] { 1, 2, 3, 4 }, n => Assert.True(recentFilter.MayContain(Sha(n))));
 
         // Found in the recent tier, and a new one in the fresh tier beside it.
@@ -326,7 +326,7 @@ public sealed partial class SqliteCatalogTests
         }
 
         Assert.Equal((12L, 0L), (Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent"), Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh")));
-        Assert.Equal(5L, Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier")); // the merge, then four folds
+        Assert.Equal(5L, Scalar(DbPath, "SELECT version FROM document_sha256_recent_filter")); // the merge, then four folds
         var again = await Record(catalog, Enumerable.Range(0, 12).Select(n => ($"again{n}", Sha(n))).ToArray());
         Assert.All(again, r => Assert.Equal(OccurrenceStatus.Duplicate, r.Status));
         Assert.Equal(Enumerable.Range(2, 12).Select(n => (long)n), again.Select(r => r.DocumentId ?? -1));
@@ -339,14 +339,14 @@ public sealed partial class SqliteCatalogTests
         catalog.FoldMinFresh = 0;
         catalog.MergeMinRecent = 0;
         await Record(catalog, ("a", Sha(1)), ("b", Sha(2)));
-        Assert.Equal(1L, Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier"));
+        Assert.Equal(1L, Scalar(DbPath, "SELECT version FROM document_sha256_recent_filter"));
 
         Assert.True(await catalog.MaintainAsync(CancellationToken.None));
 
-        Assert.Equal((1L, 2L), (Scalar(DbPath, "SELECT recent_filter IS NULL FROM document_sha256_tier"), Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier")));
+        Assert.Equal((1L, 2L), (Scalar(DbPath, "SELECT filter IS NULL FROM document_sha256_recent_filter"), Scalar(DbPath, "SELECT version FROM document_sha256_recent_filter")));
         var recorded = await Record(catalog, ("c", Sha(1)), ("d", Sha(3)));
         Assert.Equal([OccurrenceStatus.Duplicate, OccurrenceStatus.New], recorded.Select(r => r.Status));
-        Assert.True(Sha256Filter.FromBytes(StoredFilter("recent_filter"))!.MayContain(Sha(3)));
+        Assert.True(Sha256Filter.FromBytes(StoredFilter("filter", "document_sha256_recent_filter"))!.MayContain(Sha(3)));
     }
 
     [Fact]
@@ -372,7 +372,7 @@ public sealed partial class SqliteCatalogTests
         Assert.Equal(SqliteSchema.LatestVersion, (int)Scalar(DbPath, "PRAGMA user_version"));
         Assert.Equal(7L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
         Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM sqlite_schema WHERE name = 'ux_document_sha256_recent'"));
-        Assert.Equal((1L, 0L), (Scalar(DbPath, "SELECT recent_filter IS NULL FROM document_sha256_tier"), Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier")));
+        Assert.Equal((1L, 0L), (Scalar(DbPath, "SELECT filter IS NULL FROM document_sha256_recent_filter"), Scalar(DbPath, "SELECT version FROM document_sha256_recent_filter")));
         Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_recent r JOIN document d ON d.id = r.document_id WHERE d.sha256 <> r.sha256"));
         Assert.Equal("8,9", string.Join(',', Enumerable.Range(0, 2).Select(i =>
             Scalar(DbPath, $"SELECT document_id FROM document_sha256_recent ORDER BY document_id LIMIT 1 OFFSET {i}"))));
@@ -383,9 +383,9 @@ public sealed partial class SqliteCatalogTests
         // The scan's upkeep builds the missing filters once, the recent tier's among them.
         Assert.True(await catalog.MaintainAsync(CancellationToken.None));
         Assert.False(await catalog.MaintainAsync(CancellationToken.None));
-        var recentFilter = Sha256Filter.FromBytes(StoredFilter("recent_filter"))!;
+        var recentFilter = Sha256Filter.FromBytes(StoredFilter("filter", "document_sha256_recent_filter"))!;
         Assert.True(recentFilter.MayContain(Sha(2)) && recentFilter.MayContain(Sha(3)));
-        Assert.Equal(1L, Scalar(DbPath, "SELECT recent_version FROM document_sha256_tier"));
+        Assert.Equal(1L, Scalar(DbPath, "SELECT version FROM document_sha256_recent_filter"));
         var after = await Record(catalog, ("e", Sha(3)), ("f", Sha(5)));
         Assert.Equal([(OccurrenceStatus.Duplicate, 8L), (OccurrenceStatus.New, 11L)], after.Select(r => (r.Status, r.DocumentId ?? -1)));
     }
@@ -406,12 +406,12 @@ public sealed partial class SqliteCatalogTests
         SqliteSchema.Migrate(connection, DbPath, version);
     }
 
-    private byte[] StoredFilter(string column = "settled_filter")
+    private byte[] StoredFilter(string column = "settled_filter", string table = "document_sha256_tier")
     {
         using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
         connection.Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT {column} FROM document_sha256_tier";
+        cmd.CommandText = $"SELECT {column} FROM {table}";
         return (byte[])cmd.ExecuteScalar()!;
     }
 

@@ -162,6 +162,7 @@ public sealed class CatalogSearchTests : PipelineHarness
                 DROP INDEX ux_document_sha256_settled;
                 DROP TABLE document_sha256_recent;
                 DROP TABLE document_sha256_fresh;
+                DROP TABLE document_sha256_recent_filter;
                 DROP TABLE document_sha256_tier;
                 PRAGMA user_version = 4;
                 """);
