@@ -5,8 +5,9 @@ using System.Numerics;
 namespace Ingest.Catalog;
 
 /// <summary>
-/// A Bloom filter of the settled tier's SHA-256 hashes (schema v8), built with each merge of the hash index tiers and
-/// stored beside their boundary. A new document's look-up then reads no leaf of the settled index: in a catalog of a
+/// A Bloom filter of a hash index tier's SHA-256 hashes: the settled tier's (schema v8), built with each merge of the
+/// tiers and stored beside their boundary, and the recent tier's (v9), kept by each fold. A new document's look-up then
+/// reads no leaf of those indexes: in a catalog of a
 /// million documents 10,000 new files were 10,000 random leaf reads, from the page cache at best and from the disk
 /// otherwise. It has no false negatives; a hash it never saw answers "maybe" about once in 2,000 and is then looked up
 /// in every tier, as every hash was before.
