@@ -277,18 +277,15 @@ public sealed partial class SqliteCatalogTests
     {
         using var first = SqliteCatalog.Open(DbPath, readOnly: false, _time);
         await Record(first, ("a", Sha(1))); // prepares its statements at boundary 0
-        using (var other = SqliteCatalog.Open(DbPath, readOnly: false, _time))
+        await InAnotherProcess(async other =>
         {
-            other.FoldMinFresh = 0;
             other.MergeMinRecent = 0;
             await Record(other, ("b", Sha(2)), ("c", Sha(3)));
             Assert.True(await other.MaintainAsync(CancellationToken.None));
-        }
+        });
 
         Assert.Equal(3L, Scalar(DbPath, "SELECT boundary FROM document_sha256_tier"));
-        var recorded = await Record(first, ("d", Sha(2)), ("e", Sha(3)), ("f", Sha(4)));
-        Assert.Equal([(OccurrenceStatus.Duplicate, 2L), (OccurrenceStatus.Duplicate, 3L), (OccurrenceStatus.New, 4L)],
-            recorded.Select(r => (r.Status, r.DocumentId ?? -1)));
+        AssertRecorded(await Record(first, ("d", Sha(2)), ("e", Sha(3)), ("f", Sha(4))), (OccurrenceStatus.Duplicate, 2), (OccurrenceStatus.Duplicate, 3), (OccurrenceStatus.New, 4));
     }
 
     [Fact]
@@ -300,16 +297,10 @@ public sealed partial class SqliteCatalogTests
         await Record(first, ("a", Sha(1)));
         Assert.True(await first.MaintainAsync(CancellationToken.None)); // a settled filter, so that look-ups rely on the recent one
         await Record(first, ("b", Sha(2))); // folds: the first catalog holds the recent tier's filter, with Sha(2) only
-        using (var other = SqliteCatalog.Open(DbPath, readOnly: false, _time))
-        {
-            other.FoldMinFresh = 0;
-            await Record(other, ("c", Sha(3))); // folds Sha(3) into the recent tier and its filter
-        }
+        await InAnotherProcess(other => Record(other, ("c", Sha(3)))); // folds Sha(3) into the recent tier and its filter
 
         Assert.Equal(0L, Scalar(DbPath, "SELECT count(*) FROM document_sha256_fresh"));
-        var recorded = await Record(first, ("d", Sha(3)), ("e", Sha(2)), ("f", Sha(4)));
-        Assert.Equal([(OccurrenceStatus.Duplicate, 3L), (OccurrenceStatus.Duplicate, 2L), (OccurrenceStatus.New, 4L)],
-            recorded.Select(r => (r.Status, r.DocumentId ?? -1)));
+        AssertRecorded(await Record(first, ("d", Sha(3)), ("e", Sha(2)), ("f", Sha(4))), (OccurrenceStatus.Duplicate, 3), (OccurrenceStatus.Duplicate, 2), (OccurrenceStatus.New, 4));
     }
 
     [Fact]
@@ -389,6 +380,17 @@ public sealed partial class SqliteCatalogTests
         var after = await Record(catalog, ("e", Sha(3)), ("f", Sha(5)));
         Assert.Equal([(OccurrenceStatus.Duplicate, 8L), (OccurrenceStatus.New, 11L)], after.Select(r => (r.Status, r.DocumentId ?? -1)));
     }
+
+    /// <summary>A second catalog on the same file, as another process would open it, folding at every batch.</summary>
+    private async Task InAnotherProcess(Func<SqliteCatalog, Task> work)
+    {
+        using var other = SqliteCatalog.Open(DbPath, readOnly: false, _time);
+        other.FoldMinFresh = 0;
+        await work(other);
+    }
+
+    private static void AssertRecorded(IReadOnlyList<RecordedItem> recorded, params (OccurrenceStatus Status, long DocumentId)[] expected) =>
+        Assert.Equal(expected.Select(e => ((OccurrenceStatus?)e.Status, e.DocumentId)), recorded.Select(r => (r.Status, r.DocumentId ?? -1)));
 
     /// <summary>A catalog file at schema 6 holding what <paramref name="sql"/> inserts, then migrated to <paramref name="version"/>.</summary>
     private void CreateOlderCatalog(int version, string sql)
