@@ -128,9 +128,10 @@ internal sealed partial class SqliteCatalog
 
     /// <summary>
     /// Merges the two small tiers into the settled one when they have outgrown <see cref="MergeMinRecent"/> and an eighth of
-    /// the settled tier: its index is rebuilt, sorted and dense, at the largest id, with its filter, and the small tiers emptied. A million
-    /// documents take 1.2-1.8 s (16 KiB pages), once per 125,000 new ones. Also builds a missing filter: the settled tier's
-    /// of a catalog upgraded from v7, the recent tier's of one upgraded from v8. Returns whether it did any of these.
+    /// the settled tier: its index is rebuilt, sorted and dense, at the largest id, with its filter, and the small tiers
+    /// emptied. A million documents take 1.2-1.8 s (16 KiB pages), once per 125,000 new ones. Also builds a missing
+    /// filter: the settled tier's of a catalog upgraded from v7, the recent tier's of one upgraded from v8. Returns whether
+    /// it did any of these.
     /// </summary>
     public Task<bool> MaintainAsync(CancellationToken ct)
     {
