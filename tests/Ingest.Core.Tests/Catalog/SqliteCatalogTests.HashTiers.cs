@@ -418,18 +418,22 @@ public sealed partial class SqliteCatalogTests
     }
 
     [Fact]
-    public void RecordAndMaintain_AnySequence_RecordsEachHashOnceAndFindsItInWhicheverTier()
+    public void RecordAndMaintain_AnySequenceByTwoProcesses_RecordsEachHashOnceAndFindsItInWhicheverTier()
     {
-        // Batches drawn from 12 hashes, each folding the fresh tier and followed by a merge check at small random thresholds.
+        // Batches drawn from 12 hashes, each recorded by one of two catalogs on the same file (two processes), folding the
+        // fresh tier and followed by a merge check at small random thresholds: each writer must see the other's folds and merges.
         var gen = from batches in Gen.Choose(0, 11).ArrayOf().ArrayOf()
-                  from limits in Gen.Choose(0, 4).ArrayOf(8)
+                  from limits in Gen.Choose(0, 12).ArrayOf(8)
                   from folds in Gen.Choose(0, 3).ArrayOf(8)
-                  select (batches, limits, folds);
+                  from writers in Gen.Choose(0, 1).ArrayOf(7)
+                  select (batches, limits, folds, writers);
         var run = 0;
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(gen.ToArbitrary(), t =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var path = _temp.Combine($"p{run++}", "ingest.db");
-            using var catalog = SqliteCatalog.Open(path, readOnly: false, _time);
+            using var first = SqliteCatalog.Open(path, readOnly: false, _time);
+            using var second = SqliteCatalog.Open(path, readOnly: false, _time);
+            SqliteCatalog[] catalogs = [first, second];
             var ids = new Dictionary<int, long>();
             var file = 0;
             for (var i = 0; i < t.batches.Length; i++)
@@ -440,6 +444,7 @@ public sealed partial class SqliteCatalogTests
                     continue;
                 }
 
+                var catalog = catalogs[t.writers[i % t.writers.Length]];
                 catalog.FoldMinFresh = t.folds[i % t.folds.Length];
                 var recorded = Record(catalog, batch.Select(n => ($"f{file++}", Sha(n))).ToArray()).GetAwaiter().GetResult();
                 for (var j = 0; j < batch.Length; j++)
@@ -460,11 +465,14 @@ public sealed partial class SqliteCatalogTests
                 catalog.MaintainAsync(CancellationToken.None).GetAwaiter().GetResult();
             }
 
-            Assert.Equal(ids.Count, (int)catalog.GetStatsAsync(CancellationToken.None).GetAwaiter().GetResult().Documents);
-            for (var n = 0; n < 12; n++)
+            Assert.Equal(ids.Count, (int)first.GetStatsAsync(CancellationToken.None).GetAwaiter().GetResult().Documents);
+            foreach (var catalog in catalogs)
             {
-                Assert.Equal(ids.ContainsKey(n), catalog.ContainsDocumentAsync(Sha(n), CancellationToken.None).GetAwaiter().GetResult());
-                Assert.Equal(ids.ContainsKey(n) ? 1 : 0, catalog.FindDocumentAsync(Sha(n)[..8], CancellationToken.None).GetAwaiter().GetResult().Matches);
+                for (var n = 0; n < 12; n++)
+                {
+                    Assert.Equal(ids.ContainsKey(n), catalog.ContainsDocumentAsync(Sha(n), CancellationToken.None).GetAwaiter().GetResult());
+                    Assert.Equal(ids.ContainsKey(n) ? 1 : 0, catalog.FindDocumentAsync(Sha(n)[..8], CancellationToken.None).GetAwaiter().GetResult().Matches);
+                }
             }
         }));
     }
