@@ -96,9 +96,9 @@ internal sealed partial class SqliteCatalog
         s.FoldFresh.Start().Execute();
         s.ClearFresh.Start().Execute();
         filter ??= BuildRecentFilter(s.Boundary);
-        s.StoreRecentFilter.Start().Bind(1, filter.ToBytes()).Bind(2, s.RecentVersion + 1).Execute();
+        s.StoreRecentFilter.Start().Bind(1, filter.ToBytes()).Execute();
         s.RecentFilter = filter;
-        s.RecentVersion++; // if the commit fails, the catalog's version differs from this one and the next batch reads it again
+        s.RecentVersion++; // read inside this transaction; if the commit fails, the next batch sees another version and reads it again
     }
 
     /// <summary>
@@ -125,6 +125,9 @@ internal sealed partial class SqliteCatalog
 
     /// <summary>The recent tier's filter, or null until its first fold; and its version, which each fold and merge moves on.</summary>
     internal const string RecentFilterSql = "SELECT version, filter FROM document_sha256_recent_filter";
+
+    /// <summary>Stores the recent tier's filter (<c>?1</c>) and moves its version on: by a fold, or for a tier that had none.</summary>
+    private const string StoreRecentFilterSql = "UPDATE document_sha256_recent_filter SET filter = ?1, version = version + 1";
 
     /// <summary>
     /// Merges the two small tiers into the settled one when they have outgrown <see cref="MergeMinRecent"/> and an eighth of
@@ -189,47 +192,33 @@ internal sealed partial class SqliteCatalog
     }
 
     /// <summary>A catalog upgraded from v7 (or whose filter cannot be read) gets its settled tier's filter once.</summary>
-    private bool BuildSettledFilterIfMissing()
-    {
-        if (!SettledFilterMissing(out _))
-        {
-            return false; // read first: most scans need no write lock here
-        }
-
-        using var tx = _connection.BeginTransaction();
-        if (!SettledFilterMissing(out var boundary))
-        {
-            return false; // another process built it meanwhile
-        }
-
-        WriteSettledFilter(boundary);
-        tx.Commit();
-        return true;
-    }
+    private bool BuildSettledFilterIfMissing() => BuildFilterIfMissing(SettledFilterMissing, () => WriteSettledFilter(ShaBoundary()));
 
     /// <summary>
     /// A recent tier without a filter (upgraded from v8, or filled by hand) gets one now instead of at its next fold: until
     /// then every new document's look-up reads one of its leaves.
     /// </summary>
-    private bool BuildRecentFilterIfMissing()
+    private bool BuildRecentFilterIfMissing() => BuildFilterIfMissing(RecentFilterMissing, () =>
     {
-        if (!RecentFilterMissing())
+        using var store = new RawStatement(_connection, StoreRecentFilterSql);
+        store.Start().Bind(1, BuildRecentFilter(ShaBoundary()).ToBytes()).Execute();
+    });
+
+    /// <summary>Runs <paramref name="build"/> in a write transaction if a filter is <paramref name="missing"/>, checked again under the lock.</summary>
+    private bool BuildFilterIfMissing(Func<bool> missing, Action build)
+    {
+        if (!missing())
         {
             return false; // read first: most scans need no write lock here
         }
 
         using var tx = _connection.BeginTransaction();
-        if (!RecentFilterMissing())
+        if (!missing())
         {
-            return false;
+            return false; // another process built it meanwhile
         }
 
-        var filter = BuildRecentFilter(ShaBoundary());
-        using (var store = new RawStatement(_connection, "UPDATE document_sha256_recent_filter SET filter = ?1, version = version + 1"))
-        {
-            store.Start().Bind(1, filter.ToBytes()).Execute();
-        }
-
+        build();
         tx.Commit();
         return true;
     }
@@ -242,11 +231,10 @@ internal sealed partial class SqliteCatalog
     }
 
     /// <summary>Checked after every scan: the filter's format only, not a copy of its bits (2 MB at a million documents).</summary>
-    private bool SettledFilterMissing(out long boundary)
+    private bool SettledFilterMissing()
     {
         using var query = new RawStatement(_connection, SettledFilterSql);
-        boundary = query.Step() ? query.Int64(0) : 0;
-        return boundary > 0 && !Sha256Filter.IsWellFormed(query.Blob(1));
+        return query.Step() && query.Int64(0) > 0 && !Sha256Filter.IsWellFormed(query.Blob(1));
     }
 
     private const string SettledFilterSql = "SELECT boundary, settled_filter FROM document_sha256_tier";

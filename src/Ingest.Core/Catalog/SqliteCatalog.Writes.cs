@@ -53,7 +53,7 @@ internal sealed partial class SqliteCatalog
                 FindFreshDocument = Prepare(catalog, FreshDocumentIdBySha);
                 InsertFresh = Prepare(catalog, "INSERT INTO document_sha256_fresh (sha256, document_id) VALUES (?1, ?2)");
                 FreshHashes = Prepare(catalog, "SELECT sha256 FROM document_sha256_fresh");
-                StoreRecentFilter = Prepare(catalog, "UPDATE document_sha256_recent_filter SET filter = ?1, version = ?2");
+                StoreRecentFilter = Prepare(catalog, StoreRecentFilterSql);
                 RecentVersionQuery = Prepare(catalog, "SELECT version FROM document_sha256_recent_filter");
                 CountFresh = Prepare(catalog, "SELECT count(*) FROM document_sha256_fresh");
                 FoldFresh = Prepare(catalog,

@@ -220,7 +220,7 @@ internal sealed class SimHashIndex
     /// <summary>Groups every document by each band value: a counting sort, two passes over the SimHashes per band.</summary>
     private void Sort()
     {
-        // The bands are independent. Each writes an array of 8 bytes per document that is usually new memory, whose first
+        // The bands are independent. Each writes an array of 6 bytes per document that is usually new memory, whose first
         // touch costs more than the sort (the kernel zeroes it; a virtual machine's host may have to back it too): a
         // million documents' load spent ~80 ms of its ~170 ms faulting in these arrays on one thread, while the writer
         // waited for it and the files read ahead filled their queue. Sorted on every core, it waits about half as long.
