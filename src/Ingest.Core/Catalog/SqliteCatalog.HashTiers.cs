@@ -142,9 +142,10 @@ internal sealed partial class SqliteCatalog
         {
             ct.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(_disposed, this);
+            bool changed;
             try
             {
-                return Task.FromResult(MergeHashTiersIfDue() || (BuildSettledFilterIfMissing() | BuildRecentFilterIfMissing()));
+                changed = MergeHashTiersIfDue() || (BuildSettledFilterIfMissing() | BuildRecentFilterIfMissing());
             }
             catch (SqliteException ex)
             {
@@ -152,6 +153,8 @@ internal sealed partial class SqliteCatalog
                 // hash found in both tiers).
                 throw new CatalogException($"Catalog '{Path}': merging the SHA-256 index tiers failed ({ex.Message.TrimEnd('.')}); the catalog is unchanged.", ex);
             }
+
+            return Task.FromResult(SaveSimHashSnapshotIfDue() | changed);
         }
     }
 

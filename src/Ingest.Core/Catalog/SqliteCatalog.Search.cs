@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using Ingest.Search;
 using Microsoft.Data.Sqlite;
@@ -324,11 +325,10 @@ internal sealed partial class SqliteCatalog
                 _simHashes.Clear(); // another catalog file now: its documents are not the ones indexed
             }
 
-            if (!_simHashes.IsLoaded)
+            if (!_simHashes.IsLoaded && (_simHashes.Count > 0 || !TryLoadSimHashSnapshot()))
             {
                 // length() of a blob reads its row header, not its pages.
-                using var size = new RawStatement(_connection, "SELECT coalesce(sum(length(entries)), 0) FROM simhash_log");
-                _simHashes.Reserve(size.Start().Step() ? size.Int64(0) / SimHashIndex.EntrySize : 0);
+                _simHashes.Reserve(SimHashLogEntries(long.MaxValue));
             }
 
             var query = (prepared ?? own!).Start().Bind(1, _simHashes.LastLogRow);
@@ -347,11 +347,118 @@ internal sealed partial class SqliteCatalog
         }
     }
 
-    private bool HoldsNewestSimHash()
+    private bool HoldsNewestSimHash() => HoldsSimHash(_simHashes.MaxDocumentId, _simHashes.NewestSimHash);
+
+    private bool HoldsSimHash(long documentId, ulong simHash)
     {
         // A raw statement: it may run inside the record transaction, which commands would have to be told about.
         using var check = new RawStatement(_connection, "SELECT simhash FROM document_fingerprint WHERE document_id = ?1");
-        return check.Start().Bind(1, _simHashes.MaxDocumentId).Step() && (ulong)check.Int64(0) == _simHashes.NewestSimHash;
+        return check.Start().Bind(1, documentId).Step() && (ulong)check.Int64(0) == simHash;
+    }
+
+    /// <summary>The near-duplicate index's snapshot: beside the catalog, as SQLite's -wal and -shm files are.</summary>
+    internal string SimHashSnapshotPath => Path + "-simhash";
+
+    /// <summary>
+    /// The index is saved for the next process once it holds this many documents: below that, loading it from the log
+    /// takes a few milliseconds. Lowered by tests.
+    /// </summary>
+    internal int SimHashSnapshotMin { get; set; } = 1 << 16;
+
+    /// <summary>Entries in the SimHash log rows before row <paramref name="beforeRow"/>; length() reads no blob pages.</summary>
+    private long SimHashLogEntries(long beforeRow)
+    {
+        using var size = new RawStatement(_connection, "SELECT coalesce(sum(length(entries)), 0) FROM simhash_log WHERE id < ?1");
+        return size.Start().Bind(1, beforeRow).Step() ? size.Int64(0) / SimHashIndex.EntrySize : 0;
+    }
+
+    /// <summary>Starts the empty index from the snapshot file when it describes this catalog's log; false otherwise.</summary>
+    private bool TryLoadSimHashSnapshot()
+    {
+        var snapshot = SimHashIndex.OpenSnapshot(SimHashSnapshotPath);
+        if (snapshot is null)
+        {
+            return false;
+        }
+
+        if (!SnapshotMatches(snapshot))
+        {
+            snapshot.Dispose();
+            return false; // another catalog's, or this one's before a restore: loaded from the log, and saved again
+        }
+
+        return _simHashes.TryLoad(snapshot);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="snapshot"/> holds this catalog's SimHash log up to its newest document: as many entries as
+    /// the log has up to it, the same first entry and first entry of the row it resumes from, and the same newest SimHash.
+    /// </summary>
+    private bool SnapshotMatches(SimHashIndex.Snapshot snapshot)
+    {
+        if (!HoldsSimHash(snapshot.MaxDocumentId, snapshot.NewestSimHash))
+        {
+            return false;
+        }
+
+        // The snapshot's last row may be before the one holding its newest document (it is where a catch-up resumes).
+        var slot = SimHashLogEntries(snapshot.LastLogRow);
+        using var rows = new RawStatement(_connection, "SELECT entries FROM simhash_log WHERE id >= ?1 ORDER BY id");
+        rows.Start().Bind(1, snapshot.LastLogRow);
+        for (var first = true; slot < snapshot.Count && rows.Step(); first = false)
+        {
+            var entries = rows.Blob(0);
+            if (first && !SameEntry(entries, snapshot, slot))
+            {
+                return false;
+            }
+
+            for (var at = 0; at + SimHashIndex.EntrySize <= entries.Length && BinaryPrimitives.ReadInt64BigEndian(entries[at..]) <= snapshot.MaxDocumentId; at += SimHashIndex.EntrySize)
+            {
+                slot++;
+            }
+        }
+
+        rows.Start();
+        if (slot != snapshot.Count)
+        {
+            return false;
+        }
+
+        using var firstRow = new RawStatement(_connection, "SELECT entries FROM simhash_log ORDER BY id LIMIT 1");
+        return firstRow.Step() && SameEntry(firstRow.Blob(0), snapshot, 0);
+
+        static bool SameEntry(ReadOnlySpan<byte> entries, SimHashIndex.Snapshot snapshot, long slot) =>
+            slot < snapshot.Count && entries.Length >= SimHashIndex.EntrySize &&
+            BinaryPrimitives.ReadInt64BigEndian(entries) == snapshot.Ids[(int)slot] &&
+            BinaryPrimitives.ReadUInt64BigEndian(entries[8..]) == snapshot.Hashes[(int)slot];
+    }
+
+    /// <summary>
+    /// Upkeep: saves the near-duplicate index for the next process when it changed since the last snapshot. A large
+    /// catalog with no snapshot (an older version's, or restored) has its index loaded here, by a scan that found
+    /// nothing new, rather than by the first scan that does. Call under <see cref="_gate"/>.
+    /// </summary>
+    private bool SaveSimHashSnapshotIfDue()
+    {
+        if (!_simHashes.IsLoaded && (File.Exists(SimHashSnapshotPath) || SimHashLogEntries(long.MaxValue) < SimHashSnapshotMin))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (!_simHashes.IsLoaded)
+            {
+                CatchUpSimHashes(null);
+            }
+
+            return _simHashes.SaveSnapshotIfDue(SimHashSnapshotPath, SimHashSnapshotMin);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            throw new CatalogException($"Catalog '{Path}': saving the near-duplicate index to '{SimHashSnapshotPath}' failed ({ex.Message.TrimEnd('.')}); the next process loads it from the catalog instead.", ex);
+        }
     }
 
     /// <summary>Writes stored text and fingerprints inside the record transaction, flagging near-duplicates.</summary>

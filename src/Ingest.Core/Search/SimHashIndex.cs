@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Ingest.Search;
@@ -22,7 +23,7 @@ namespace Ingest.Search;
 /// 40 bytes per document (40 MB for a million; 48 with two bands to an entry), plus 2 MB. Thread-safe: catalogs opened on the same file share one.
 /// </para>
 /// </remarks>
-internal sealed class SimHashIndex
+internal sealed partial class SimHashIndex
 {
     /// <summary>A log entry: the document id and the SimHash, both big-endian 64-bit.</summary>
     public const int EntrySize = 16;
@@ -37,6 +38,11 @@ internal sealed class SimHashIndex
     private const int SortAfter = 4096;
 
     private readonly Lock _gate = new();
+
+    // Slots [0, _baseCount) are a snapshot file's, mapped read-only (see SimHashIndex.Snapshot.cs); _ids and _hashes hold
+    // the slots from _baseCount on, at slot - _baseCount. Without a snapshot _baseCount is 0.
+    private Snapshot? _base;
+    private int _baseCount;
     private long[] _ids = [];
     private ulong[] _hashes = [];
 
@@ -111,7 +117,7 @@ internal sealed class SimHashIndex
         {
             lock (_gate)
             {
-                return _count == 0 ? 0 : _hashes[_count - 1];
+                return _count == 0 ? 0 : Hash(_count - 1);
             }
         }
     }
@@ -121,6 +127,7 @@ internal sealed class SimHashIndex
     {
         lock (_gate)
         {
+            DropBase();
             ResetChains();
             _count = 0;
             _sorted = 0;
@@ -152,9 +159,9 @@ internal sealed class SimHashIndex
         {
             var needed = _count + documents;
             EnsureCapacity((int)Math.Min(Array.MaxLength, needed + (needed / 8) + SortAfter));
-            var loaded = (int)Math.Min(_ids.Length, needed);
-            HugePages.Prefault(_ids, _count, loaded);
-            HugePages.Prefault(_hashes, _count, loaded);
+            var loaded = (int)Math.Min(_ids.Length, needed - _baseCount);
+            HugePages.Prefault(_ids, _count - _baseCount, loaded);
+            HugePages.Prefault(_hashes, _count - _baseCount, loaded);
         }
     }
 
@@ -179,8 +186,8 @@ internal sealed class SimHashIndex
             return; // ids only grow: this one is in already (a catch-up overlapping what this process added)
         }
 
-        _ids[_count] = documentId;
-        _hashes[_count] = simHash;
+        _ids[_count - _baseCount] = documentId;
+        _hashes[_count - _baseCount] = simHash;
         _count++;
         MaxDocumentId = documentId;
     }
@@ -208,7 +215,7 @@ internal sealed class SimHashIndex
 
             for (var slot = _chained; slot < _count; slot++)
             {
-                ref var head = ref _heads[b][Fingerprint.Band(_hashes[slot], b)];
+                ref var head = ref _heads[b][Fingerprint.Band(Hash(slot), b)];
                 _next[b][slot - _sorted] = head;
                 head = slot;
             }
@@ -220,6 +227,7 @@ internal sealed class SimHashIndex
     /// <summary>Groups every document by each band value: a counting sort, two passes over the SimHashes per band.</summary>
     private void Sort()
     {
+        Materialize();
         // The bands are independent. Each writes an array of 6 bytes per document that is usually new memory, whose first
         // touch costs more than the sort (the kernel zeroes it; a virtual machine's host may have to back it too): a
         // million documents' load spent ~80 ms of its ~170 ms faulting in these arrays on one thread, while the writer
@@ -239,6 +247,7 @@ internal sealed class SimHashIndex
         ResetChains();
         _sorted = _count;
         _chained = _count;
+        _sortedLogRow = LastLogRow;
     }
 
     /// <summary>Below this many documents a sort takes well under a millisecond: not worth handing to other threads.</summary>
@@ -306,12 +315,13 @@ internal sealed class SimHashIndex
             Join();
             for (var b = 0; b < Bands; b++)
             {
-                var value = Fingerprint.Band(simHash, b);
+                var value = (int)Fingerprint.Band(simHash, b);
                 if (_sorted > 0)
                 {
-                    var order = _order[b];
+                    ReadOnlySpan<int> start = _base is { } mapped ? mapped.Start(b) : _start[b];
+                    ReadOnlySpan<Entry> order = _base is { } inFile ? inFile.Order(b) : _order[b];
                     var next = NextBand(simHash, b);
-                    for (int i = _start[b][value], end = _start[b][value + 1]; i < end; i++)
+                    for (int i = start[value], end = start[value + 1]; i < end; i++)
                     {
                         // A second band is in the entry: all but ~1% of candidates are ruled out without reading the rest.
                         var entry = order[i];
@@ -333,14 +343,19 @@ internal sealed class SimHashIndex
 
         void Consider(int slot, int band)
         {
-            var other = _hashes[slot];
+            if ((uint)slot >= (uint)_count)
+            {
+                return; // a snapshot's entry out of range: a damaged file cannot make a lookup read outside it
+            }
+
+            var other = Hash(slot);
             var distance = Fingerprint.Distance(simHash, other);
-            if (distance > maxDistance || _ids[slot] == exclude || SharesEarlierBand(simHash, other, band))
+            if (distance > maxDistance || Id(slot) == exclude || SharesEarlierBand(simHash, other, band))
             {
                 return; // too far, itself, or already found in an earlier band's group
             }
 
-            found.Add((_ids[slot], other, distance));
+            found.Add((Id(slot), other, distance));
         }
     }
 
@@ -354,7 +369,7 @@ internal sealed class SimHashIndex
 
     /// <summary>A group entry: 6 bytes, the document's slot and <see cref="NextBand"/>.</summary>
     [StructLayout(LayoutKind.Sequential, Pack = 2)]
-    private readonly struct Entry(int slot, ushort nextBand)
+    internal readonly struct Entry(int slot, ushort nextBand)
     {
         public readonly int Slot = slot;
         public readonly ushort NextBand = nextBand;
@@ -373,8 +388,10 @@ internal sealed class SimHashIndex
         return false;
     }
 
+    /// <summary>Room for slots up to <paramref name="needed"/> (the snapshot's slots need none).</summary>
     private void EnsureCapacity(int needed)
     {
+        needed -= _baseCount;
         if (needed <= _ids.Length)
         {
             return;
@@ -382,9 +399,15 @@ internal sealed class SimHashIndex
 
         // Half as much again, not twice: a million documents' arrays are 16 MB, and new memory costs its first touch.
         var size = Math.Max(needed, Math.Max(1024, _ids.Length + (_ids.Length / 2)));
-        _ids = Grown(_ids, size, _count);
-        _hashes = Grown(_hashes, size, _count);
+        _ids = Grown(_ids, size, _count - _baseCount);
+        _hashes = Grown(_hashes, size, _count - _baseCount);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Id(int slot) => slot < _baseCount ? _base!.Ids[slot] : _ids[slot - _baseCount];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Hash(int slot) => slot < _baseCount ? _base!.Hashes[slot] : _hashes[slot - _baseCount];
 
     /// <summary>A larger array holding the first <paramref name="used"/> items: uninitialized, as every slot is written before it is read.</summary>
     private static T[] Grown<T>(T[] array, int size, int used)

@@ -312,6 +312,100 @@ public sealed class CatalogSearchTests : PipelineHarness
         }
     }
 
+    /// <summary>Records documents with these SimHashes in batches of 1,000 (ids in the same order, in a new catalog).</summary>
+    private async Task RecordSimHashesAsync(SqliteCatalog catalog, IReadOnlyList<ulong> hashes, string prefix)
+    {
+        for (var start = 0; start < hashes.Count; start += 1000)
+        {
+            var batch = new List<IngestRecord>();
+            for (var i = start; i < Math.Min(hashes.Count, start + 1000); i++)
+            {
+                var search = new SearchPayload(null, [1], false, new Fingerprint(hashes[i], new uint[64]));
+                var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prefix + i)));
+                batch.Add(new IngestRecord("default", $"{prefix}/{i}.txt", 10, Old, new DocumentFacts(sha, 10, "utf-8", false, 1, "t", 1, sha, Search: search),
+                    null, AnalysisKind.Document));
+            }
+
+            await catalog.RecordAsync(batch, (_, _) => new PlannedDisposal(Disposition.Keep, null), TimeSpan.FromMinutes(1), CancellationToken.None);
+        }
+    }
+
+    private static ulong[] RandomSimHashes(int seed, int count)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ => (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63))];
+    }
+
+    [Fact]
+    public async Task Maintain_SavesTheNearDuplicateIndex_AndANewProcessMapsItAndCatchesUpWithWhatCameAfter()
+    {
+        var path = Temp.Combine("data", "ingest.db");
+        var hashes = RandomSimHashes(seed: 9, count: 5300);
+        Catalog.SimHashSnapshotMin = 4000;
+        await RecordSimHashesAsync(Catalog, hashes[..5000], "a");
+        Assert.True(await Catalog.MaintainAsync(CancellationToken.None));
+        Assert.True(File.Exists(Catalog.SimHashSnapshotPath));
+        Assert.False(await Catalog.MaintainAsync(CancellationToken.None)); // saved already
+        await RecordSimHashesAsync(Catalog, hashes[5000..], "b");
+
+        // A new process: its index starts from the file and reads only the log rows from the snapshot's last one on.
+        var index = new SimHashIndex();
+        using var reopened = SqliteCatalog.Open(path, readOnly: true, Time, simHashes: index);
+        var first = Assert.Single(await reopened.ListDocumentsAsync(1, CancellationToken.None));
+        await reopened.FindSimilarAsync(first.Sha256, CancellationToken.None);
+        // The writer grouped its documents by band when the 4,097th came (the rest were chained): that is what it saved,
+        // and the new process read the other 1,203 from the log, beginning with a row before the newest saved one.
+        Assert.Equal((4097, 5300), (index.SnapshotCount, index.Count));
+        for (var k = 0; k < hashes.Length; k++)
+        {
+            Assert.Contains(index.Within(hashes[k], 0), c => c.Id == k + 1);
+        }
+    }
+
+    [Fact]
+    public async Task Maintain_LargeCatalogWithoutASnapshot_LoadsTheIndexAndSavesIt_WhileAnotherCatalogsSnapshotIsNeverUsed()
+    {
+        var path = Temp.Combine("data", "ingest.db");
+        var hashes = RandomSimHashes(seed: 4, count: 4200);
+        await RecordSimHashesAsync(Catalog, hashes, "a");
+        var other = Temp.Combine("data", "other.db");
+        using (var otherCatalog = SqliteCatalog.Open(other, readOnly: false, Time))
+        {
+            otherCatalog.SimHashSnapshotMin = 4000;
+            await RecordSimHashesAsync(otherCatalog, RandomSimHashes(seed: 5, count: 4200), "b");
+            Assert.True(await otherCatalog.MaintainAsync(CancellationToken.None));
+        }
+
+        // The other catalog's snapshot where this one's belongs (same number of documents, other SimHashes): not used.
+        File.Copy(other + "-simhash", path + "-simhash");
+        var index = new SimHashIndex();
+        using (var reopened = SqliteCatalog.Open(path, readOnly: false, Time, simHashes: index))
+        {
+            var first = Assert.Single(await reopened.ListDocumentsAsync(1, CancellationToken.None));
+            await reopened.FindSimilarAsync(first.Sha256, CancellationToken.None);
+            Assert.Equal((0, 4200), (index.SnapshotCount, index.Count));
+            Assert.Contains(index.Within(hashes[17], 0), c => c.Id == 18);
+
+            // Loaded from the log, so saved over the foreign file at the next upkeep.
+            reopened.SimHashSnapshotMin = 4000;
+            Assert.True(await reopened.MaintainAsync(CancellationToken.None));
+        }
+
+        // A process that never needed the index (a scan with nothing new) saves it when there is no file at all.
+        File.Delete(path + "-simhash");
+        using (var idle = SqliteCatalog.Open(path, readOnly: false, Time, simHashes: new SimHashIndex()))
+        {
+            idle.SimHashSnapshotMin = 4000;
+            Assert.True(await idle.MaintainAsync(CancellationToken.None));
+        }
+
+        var mapped = new SimHashIndex();
+        using var last = SqliteCatalog.Open(path, readOnly: true, Time, simHashes: mapped);
+        await last.FindSimilarAsync((await last.ListDocumentsAsync(1, CancellationToken.None))[0].Sha256, CancellationToken.None);
+        Assert.Equal((4200, 4200), (mapped.SnapshotCount, mapped.Count));
+        Assert.Contains(mapped.Within(hashes[4199], 0), c => c.Id == 4200);
+    }
+
     [Fact]
     public async Task Ingest_SeveralEquallyNearDocuments_FlagsTheOldestAsTheNearDuplicate()
     {

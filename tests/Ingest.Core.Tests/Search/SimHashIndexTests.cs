@@ -122,16 +122,7 @@ public sealed class SimHashIndexTests
     public void Within_AfterALoadLargeEnoughToSortTheBandsInParallel_FindsExactlyWhatABruteForceScanFinds()
     {
         var hashes = Clustered(seed: 7, clusters: 9000, perCluster: 8); // 72,000: past the parallel sort's minimum
-        var row = new byte[hashes.Length * SimHashIndex.EntrySize];
-        for (var i = 0; i < hashes.Length; i++)
-        {
-            SimHashIndex.WriteEntry(row.AsSpan(i * SimHashIndex.EntrySize), i + 1, hashes[i]);
-        }
-
-        var index = new SimHashIndex();
-        index.Reserve(hashes.Length);
-        index.AddEntries(row);
-        index.MarkLoaded();
+        var index = Loaded(hashes);
 
         var recorded = hashes.Select((h, i) => ((long)i + 1, h)).ToList();
         var random = new Random(7);
@@ -142,6 +133,145 @@ public sealed class SimHashIndexTests
         }
 
         Assert.Equal(hashes.Length, index.Count);
+    }
+
+    /// <summary>An index loaded from one log row of <paramref name="hashes"/> (ids 1, 2, ...), grouped by band.</summary>
+    private static SimHashIndex Loaded(ulong[] hashes)
+    {
+        var row = new byte[hashes.Length * SimHashIndex.EntrySize];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            SimHashIndex.WriteEntry(row.AsSpan(i * SimHashIndex.EntrySize), i + 1, hashes[i]);
+        }
+
+        var index = new SimHashIndex();
+        index.Reserve(hashes.Length);
+        index.AddEntries(row);
+        index.SeenLogRow(1);
+        index.MarkLoaded();
+        return index;
+    }
+
+    [Fact]
+    public void Snapshot_MappedByANewIndex_FindsExactlyWhatABruteForceScanFinds_ThroughMoreAddsAndASort()
+    {
+        using var temp = new Support.TempFolder();
+        var path = temp.Combine("ingest.db-simhash");
+        var hashes = Clustered(seed: 11, clusters: 1300, perCluster: 8); // 10,400: the tail passes 4,096 and is sorted in
+        var saved = Loaded(hashes[..5000]);
+        Assert.True(saved.SaveSnapshotIfDue(path, minDocuments: 1000));
+        Assert.False(saved.SaveSnapshotIfDue(path, minDocuments: 1000)); // nothing new since
+
+        var snapshot = SimHashIndex.OpenSnapshot(path);
+        Assert.NotNull(snapshot);
+        Assert.Equal((5000, 5000L, 1L), (snapshot.Count, snapshot.MaxDocumentId, snapshot.LastLogRow));
+        var index = new SimHashIndex();
+        Assert.True(index.TryLoad(snapshot));
+        index.MarkLoaded(); // as a catalog does once it has read the log rows after the snapshot's
+        Assert.Equal((5000, 5000, 5000L), (index.SnapshotCount, index.Count, index.MaxDocumentId));
+
+        // From the snapshot alone, with a chained tail, and once the tail passes an eighth and everything is grouped again
+        // in this process's own memory.
+        var random = new Random(11);
+        for (var n = 5000; n <= hashes.Length; n++)
+        {
+            if (n is 5000 or 5400 || n == hashes.Length)
+            {
+                var recorded = Enumerable.Range(0, n).Select(i => ((long)i + 1, hashes[i])).ToList();
+                for (var probes = 0; probes < 200; probes++)
+                {
+                    var probe = hashes[random.Next(n)] ^ (1UL << random.Next(64));
+                    AssertWithinMatchesBruteForce(index, recorded, probe, 3, exclude: 0, $"{n} documents, ");
+                }
+            }
+
+            if (n < hashes.Length)
+            {
+                index.Add(n + 1, hashes[n]);
+            }
+        }
+
+        Assert.Equal(0, index.SnapshotCount); // sorted again: the mapping is let go
+        Assert.True(index.SaveSnapshotIfDue(path, minDocuments: 1000));
+        using var again = SimHashIndex.OpenSnapshot(path);
+        Assert.Equal(5000 + 4097, again!.Count); // the grouped part; the 1,303 added since are chained
+    }
+
+    [Fact]
+    public void SaveSnapshotIfDue_BelowTheMinimumOrMappedAlready_WritesNothing()
+    {
+        using var temp = new Support.TempFolder();
+        var path = temp.Combine("ingest.db-simhash");
+        var chained = Loaded(Clustered(seed: 5, clusters: 500, perCluster: 8)); // 4,000: chained, not grouped yet
+        Assert.False(chained.SaveSnapshotIfDue(path, minDocuments: 1));
+        var index = Loaded(Clustered(seed: 5, clusters: 600, perCluster: 8)); // 4,800: grouped
+        Assert.False(index.SaveSnapshotIfDue(path, minDocuments: 4801));
+        Assert.False(File.Exists(path));
+
+        Assert.True(index.SaveSnapshotIfDue(path, minDocuments: 4800));
+        var mapped = new SimHashIndex();
+        Assert.True(mapped.TryLoad(SimHashIndex.OpenSnapshot(path)!));
+        mapped.Add(4801, 42); // chained: the snapshot still holds every grouped document
+        Assert.False(mapped.SaveSnapshotIfDue(path, minDocuments: 1));
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("truncated")]
+    [InlineData("magic")]
+    [InlineData("version")]
+    [InlineData("count")]
+    [InlineData("newest id")]
+    [InlineData("group bounds out of order")]
+    [InlineData("group bounds past the end")]
+    public void OpenSnapshot_DamagedFile_IsNotUsed(string damage)
+    {
+        using var temp = new Support.TempFolder();
+        var path = temp.Combine("ingest.db-simhash");
+        Assert.True(Loaded(Clustered(seed: 3, clusters: 600, perCluster: 8)).SaveSnapshotIfDue(path, minDocuments: 1));
+        using (var intact = SimHashIndex.OpenSnapshot(path))
+        {
+            Assert.NotNull(intact);
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        const int Starts = 4096 + (16 * 4800); // header, then 4,800 ids and SimHashes, then each band's group bounds
+        switch (damage)
+        {
+            case "missing":
+                File.Delete(path);
+                break;
+            case "truncated":
+                File.WriteAllBytes(path, bytes[..^1]);
+                break;
+            case "magic":
+                bytes[0] ^= 1;
+                File.WriteAllBytes(path, bytes);
+                break;
+            case "version":
+                bytes[8] = 2;
+                File.WriteAllBytes(path, bytes);
+                break;
+            case "count":
+                bytes[16] ^= 1;
+                File.WriteAllBytes(path, bytes);
+                break;
+            case "newest id":
+                bytes[24] ^= 1;
+                File.WriteAllBytes(path, bytes);
+                break;
+            case "group bounds out of order":
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(Starts + (4 * 100)), 4799);
+                File.WriteAllBytes(path, bytes);
+                break;
+            default:
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(Starts + (4 * 65536)), 4801);
+                File.WriteAllBytes(path, bytes);
+                break;
+        }
+
+        Assert.Null(SimHashIndex.OpenSnapshot(path));
     }
 
     [Fact]
