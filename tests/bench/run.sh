@@ -256,7 +256,8 @@ declare -a NOTES=()
 row() {
   local r; r=$(ratio "$2" "$4")
   local verdict; verdict=$(awk -v r="$r" -v t="$5" 'BEGIN { if (t == "-") print "(no target)"; else if (r == "nan") print "?"; else print (r <= t ? "ok" : "MISS") }')
-  ROWS+=("$(printf '%-44s | %9s s | %-26s | %9s s | %6s | <= %-4s | %s' "$1" "$(sig3 "$2")" "$3" "$(sig3 "$4")" "$r" "$5" "$verdict")")
+  local target="<= $5"; [ "$5" = - ] && target="-"
+  ROWS+=("$(printf '%-44s | %9s s | %-26s | %9s s | %6s | %-7s | %s' "$1" "$(sig3 "$2")" "$3" "$(sig3 "$4")" "$r" "$target" "$verdict")")
 }
 
 CORPUS="$WORK/corpus"
