@@ -116,7 +116,12 @@ internal sealed partial class SimHashIndex
             }
             catch
             {
-                File.Delete(temp);
+                _savedCount = _sorted; // tried once for this grouping: a full disk is not written 40 MB at every scan
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
+
                 throw;
             }
         }

@@ -216,6 +216,17 @@ public sealed class SimHashIndexTests
         Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
     }
 
+    [Fact]
+    public void SaveSnapshotIfDue_WhenTheFileCannotBeWritten_Throws_AndDoesNotTryAgainUntilTheIndexIsGroupedAgain()
+    {
+        using var temp = new Support.TempFolder();
+        var index = Loaded(Clustered(seed: 6, clusters: 600, perCluster: 8));
+        var path = temp.Combine("no-such-folder", "ingest.db-simhash");
+        Assert.ThrowsAny<IOException>(() => index.SaveSnapshotIfDue(path, minDocuments: 1));
+        Assert.False(index.SaveSnapshotIfDue(path, minDocuments: 1));
+        Assert.False(File.Exists(path));
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("truncated")]
