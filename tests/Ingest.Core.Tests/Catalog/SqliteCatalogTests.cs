@@ -181,6 +181,33 @@ public sealed partial class SqliteCatalogTests : IDisposable
         Assert.Equal(SqliteSchema.LatestVersion, SqliteSchema.GetVersion(check));
     }
 
+    [Fact]
+    public void Migrate_NewCatalogInOneCommit_ExistingOneVersionByVersion()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        var other = Path.Combine(Path.GetDirectoryName(DbPath)!, "older.db");
+        using (var older = new SqliteConnection($"Data Source={other};Pooling=false"))
+        {
+            older.Open();
+            SqliteSchema.Migrate(older, other, 3); // a catalog an older release created
+        }
+
+        Assert.Equal(1, CommitsWhileMigrating(DbPath));
+        Assert.Equal(SqliteSchema.LatestVersion - 3, CommitsWhileMigrating(other));
+
+        static int CommitsWhileMigrating(string path)
+        {
+            using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+            connection.Open();
+            var commits = 0;
+            SQLitePCL.raw.sqlite3_commit_hook(connection.Handle, _ => { commits++; return 0; }, null);
+            SqliteSchema.Migrate(connection, path);
+            SQLitePCL.raw.sqlite3_commit_hook(connection.Handle, null, null);
+            Assert.Equal(SqliteSchema.LatestVersion, SqliteSchema.GetVersion(connection));
+            return commits;
+        }
+    }
+
     private long PageSize()
     {
         using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=false");
