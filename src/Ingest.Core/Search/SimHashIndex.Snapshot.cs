@@ -28,7 +28,8 @@ internal sealed partial class SimHashIndex
     // which a process that maps the snapshot catches up (ids it already has are skipped).
     private long _sortedLogRow;
 
-    // How many sorted documents the snapshot on disk holds, as far as this process knows (-1: none written or mapped).
+    // How many sorted documents this process last saved (or tried to): -1 when none since its index was last grouped
+    // from scratch. A mapped snapshot is never saved again as it is (see SaveSnapshotIfDue).
     private int _savedCount = -1;
 
     /// <summary>The documents in the mapped snapshot, 0 without one (for tests and diagnostics).</summary>
@@ -38,7 +39,7 @@ internal sealed partial class SimHashIndex
         {
             lock (_gate)
             {
-                return _baseCount;
+                return BaseCount;
             }
         }
     }
@@ -58,11 +59,10 @@ internal sealed partial class SimHashIndex
             }
 
             _base = snapshot;
-            _baseCount = _count = _sorted = _chained = snapshot.Count;
+            _count = _sorted = _chained = snapshot.Count;
             (_ids, _hashes) = ([], []);
             MaxDocumentId = snapshot.MaxDocumentId;
             LastLogRow = _sortedLogRow = snapshot.LastLogRow;
-            _savedCount = snapshot.Count;
             return true;
         }
     }
@@ -93,7 +93,6 @@ internal sealed partial class SimHashIndex
                     BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), _sorted);
                     BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(24), _ids[_sorted - 1]);
                     BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(32), _sortedLogRow);
-                    BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(40), _hashes[_sorted - 1]);
                     file.Write(header);
                     file.Write(MemoryMarshal.AsBytes(_ids.AsSpan(0, _sorted)));
                     file.Write(MemoryMarshal.AsBytes(_hashes.AsSpan(0, _sorted)));
@@ -143,7 +142,7 @@ internal sealed partial class SimHashIndex
 
         try
         {
-            Span<byte> header = stackalloc byte[48];
+            Span<byte> header = stackalloc byte[40];
             if (file.Length < SnapshotHeaderSize || file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length ||
                 BinaryPrimitives.ReadUInt64LittleEndian(header) != SnapshotMagic ||
                 BinaryPrimitives.ReadInt32LittleEndian(header[8..]) != SnapshotVersion ||
@@ -184,13 +183,13 @@ internal sealed partial class SimHashIndex
             return;
         }
 
-        var tail = _count - _baseCount;
-        var size = _count + (_count / 8) + SortAfter;
+        var tail = _count - mapped.Count;
+        var size = (int)Math.Min(Array.MaxLength, WithRoom(_count));
         var (ids, hashes) = (HugePages.Allocate<long>(size), HugePages.Allocate<ulong>(size));
         mapped.Ids.CopyTo(ids);
         mapped.Hashes.CopyTo(hashes);
-        _ids.AsSpan(0, tail).CopyTo(ids.AsSpan(_baseCount));
-        _hashes.AsSpan(0, tail).CopyTo(hashes.AsSpan(_baseCount));
+        _ids.AsSpan(0, tail).CopyTo(ids.AsSpan(mapped.Count));
+        _hashes.AsSpan(0, tail).CopyTo(hashes.AsSpan(mapped.Count));
         (_ids, _hashes) = (ids, hashes);
         DropBase();
     }
@@ -199,7 +198,6 @@ internal sealed partial class SimHashIndex
     {
         _base?.Dispose();
         _base = null;
-        _baseCount = 0;
         _savedCount = -1;
     }
 

@@ -39,10 +39,9 @@ internal sealed partial class SimHashIndex
 
     private readonly Lock _gate = new();
 
-    // Slots [0, _baseCount) are a snapshot file's, mapped read-only (see SimHashIndex.Snapshot.cs); _ids and _hashes hold
-    // the slots from _baseCount on, at slot - _baseCount. Without a snapshot _baseCount is 0.
+    // Slots [0, BaseCount) are a snapshot file's, mapped read-only (see SimHashIndex.Snapshot.cs); _ids and _hashes hold
+    // the slots from BaseCount on, at slot - BaseCount.
     private Snapshot? _base;
-    private int _baseCount;
     private long[] _ids = [];
     private ulong[] _hashes = [];
 
@@ -158,10 +157,10 @@ internal sealed partial class SimHashIndex
         lock (_gate)
         {
             var needed = _count + documents;
-            EnsureCapacity((int)Math.Min(Array.MaxLength, needed + (needed / 8) + SortAfter));
-            var loaded = (int)Math.Min(_ids.Length, needed - _baseCount);
-            HugePages.Prefault(_ids, _count - _baseCount, loaded);
-            HugePages.Prefault(_hashes, _count - _baseCount, loaded);
+            EnsureCapacity((int)Math.Min(Array.MaxLength, WithRoom(needed)));
+            var loaded = (int)Math.Min(_ids.Length, needed - BaseCount);
+            HugePages.Prefault(_ids, _count - BaseCount, loaded);
+            HugePages.Prefault(_hashes, _count - BaseCount, loaded);
         }
     }
 
@@ -186,8 +185,8 @@ internal sealed partial class SimHashIndex
             return; // ids only grow: this one is in already (a catch-up overlapping what this process added)
         }
 
-        _ids[_count - _baseCount] = documentId;
-        _hashes[_count - _baseCount] = simHash;
+        _ids[_count - BaseCount] = documentId;
+        _hashes[_count - BaseCount] = simHash;
         _count++;
         MaxDocumentId = documentId;
     }
@@ -391,7 +390,7 @@ internal sealed partial class SimHashIndex
     /// <summary>Room for slots up to <paramref name="needed"/> (the snapshot's slots need none).</summary>
     private void EnsureCapacity(int needed)
     {
-        needed -= _baseCount;
+        needed -= BaseCount;
         if (needed <= _ids.Length)
         {
             return;
@@ -399,15 +398,21 @@ internal sealed partial class SimHashIndex
 
         // Half as much again, not twice: a million documents' arrays are 16 MB, and new memory costs its first touch.
         var size = Math.Max(needed, Math.Max(1024, _ids.Length + (_ids.Length / 2)));
-        _ids = Grown(_ids, size, _count - _baseCount);
-        _hashes = Grown(_hashes, size, _count - _baseCount);
+        _ids = Grown(_ids, size, _count - BaseCount);
+        _hashes = Grown(_hashes, size, _count - BaseCount);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long Id(int slot) => slot < _baseCount ? _base!.Ids[slot] : _ids[slot - _baseCount];
+    /// <summary>How many slots the mapped snapshot holds: 0 without one.</summary>
+    private int BaseCount => _base?.Count ?? 0;
+
+    /// <summary>Room for <paramref name="documents"/> and for a few scans' worth beyond, before an eighth more forces a sort.</summary>
+    private static long WithRoom(long documents) => documents + (documents / 8) + SortAfter;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong Hash(int slot) => slot < _baseCount ? _base!.Hashes[slot] : _hashes[slot - _baseCount];
+    private long Id(int slot) => slot < BaseCount ? _base!.Ids[slot] : _ids[slot - BaseCount];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Hash(int slot) => slot < BaseCount ? _base!.Hashes[slot] : _hashes[slot - BaseCount];
 
     /// <summary>A larger array holding the first <paramref name="used"/> items: uninitialized, as every slot is written before it is read.</summary>
     private static T[] Grown<T>(T[] array, int size, int used)
