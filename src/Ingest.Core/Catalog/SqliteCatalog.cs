@@ -46,6 +46,7 @@ internal sealed partial class SqliteCatalog : ICatalog
             Pooling = false,
             DefaultTimeout = 30,
         };
+        SqliteLibrary.EnsureConfigured();
         var connection = new SqliteConnection(builder.ToString());
         try
         {
@@ -123,6 +124,7 @@ internal sealed partial class SqliteCatalog : ICatalog
     {
         try
         {
+            SqliteLibrary.EnsureConfigured();
             using var connection = new SqliteConnection("Data Source=:memory:");
             connection.Open();
             Execute(connection, "PRAGMA user_version;");

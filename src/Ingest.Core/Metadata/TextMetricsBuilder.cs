@@ -20,7 +20,10 @@ internal sealed class TextMetricsBuilder : IDisposable
     public const int MaxTitleLength = 200;
     private const int MaxCarry = 1 << 16;
 
-    private readonly IncrementalHash _textHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    // Created only when the text hash is computed here: UTF-8 files that stay in raw mode (most) never need it.
+    private IncrementalHash? _textHashState;
+
+    private IncrementalHash TextHash => _textHashState ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     // Search capture: the first bytes of the normalized UTF-8 text and its fingerprint (Search:MaxIndexedBytes).
     private readonly int _captureLimit;
@@ -244,7 +247,7 @@ internal sealed class TextMetricsBuilder : IDisposable
         }
         else
         {
-            _textHash.AppendData(text);
+            TextHash.AppendData(text);
         }
 
         if (_capture is not null && !CaptureTruncated)
@@ -319,7 +322,7 @@ internal sealed class TextMetricsBuilder : IDisposable
         }
         else
         {
-            _textHash.GetHashAndReset(hash);
+            TextHash.GetHashAndReset(hash);
         }
 
         var s = _statistics.Complete();
@@ -328,7 +331,7 @@ internal sealed class TextMetricsBuilder : IDisposable
 
     public void Dispose()
     {
-        _textHash.Dispose();
+        _textHashState?.Dispose();
         _statistics.Dispose();
         ArrayPool<char>.Shared.Return(_carry);
         ArrayPool<char>.Shared.Return(_normalized);
@@ -418,7 +421,7 @@ internal sealed class TextMetricsBuilder : IDisposable
         if (_replayRawPrefix is not null && (!isNfc || segment.Contains('\r')))
         {
             // Raw mode ends here: the text so far is the first _rawBytes bytes of the file; hash them as text.
-            _replayRawPrefix(_rawBytes, _textHash);
+            _replayRawPrefix(_rawBytes, TextHash);
             _replayRawPrefix = null;
         }
 
@@ -504,7 +507,7 @@ internal sealed class TextMetricsBuilder : IDisposable
             _utf8.Convert(chars, _bytes, flush, out var used, out var produced, out var completed);
             if (_replayRawPrefix is null)
             {
-                _textHash.AppendData(_bytes.AsSpan(0, produced));
+                TextHash.AppendData(_bytes.AsSpan(0, produced));
             }
 
             if (_capture is not null && produced > 0)

@@ -275,8 +275,12 @@ internal sealed class FileAnalyzer
         byte[]? spare = null;
         char[]? chars = null;
         char[]? spareChars = null;
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var sideJob = candidate.Size > ParallelHashThreshold ? new SideJob() : null;
+
+        // A file that one read holds (most are a few KB) is hashed in one call: no incremental state to create and free.
+        var hash = sideJob is not null ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        Span<byte> digest = stackalloc byte[32];
+        var hashedInOneCall = false;
 
         // The side job hashes and reads while this thread decodes; it decodes its part of the next chunk only once this
         // thread is done with the decoder (decoderFree), so neither waits for the other in turn. Disposed after the join.
@@ -347,7 +351,7 @@ internal sealed class FileAnalyzer
                     var hooks = SideJobForTests.Value;
                     sideJob.Start(() =>
                     {
-                        hash.AppendData(chunk, 0, chunkLength);
+                        hash!.AppendData(chunk, 0, chunkLength);
                         if (!final)
                         {
                             aheadLength = stream.ReadFull(nextBytes);
@@ -365,9 +369,14 @@ internal sealed class FileAnalyzer
                     });
                     hooks?.AfterStart();
                 }
+                else if (final && hash is null)
+                {
+                    SHA256.HashData(buffer.AsSpan(0, length), digest);
+                    hashedInOneCall = true;
+                }
                 else
                 {
-                    hash.AppendData(buffer, 0, length);
+                    (hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256)).AppendData(buffer, 0, length);
                 }
 
                 int charCount;
@@ -486,8 +495,10 @@ internal sealed class FileAnalyzer
                 }
             }
 
-            Span<byte> digest = stackalloc byte[32];
-            hash.GetHashAndReset(digest);
+            if (!hashedInOneCall)
+            {
+                hash!.GetHashAndReset(digest);
+            }
             var m = metrics.Complete(digest);
             compressJob?.Join();
             var search = capturedText is not null
@@ -506,6 +517,7 @@ internal sealed class FileAnalyzer
             // An early return or exception may leave the job running on the buffers: wait before returning them.
             sideJob?.JoinQuietly();
             compressJob?.JoinQuietly(); // a queued job must not run on a disposed SideJob
+            hash?.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
             if (spare is not null)
             {
