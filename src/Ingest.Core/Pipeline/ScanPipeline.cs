@@ -73,10 +73,14 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted,
             TaskScheduler.Default);
+        // The folder is listed ahead on its own: listed under the readers' shared lock, a stat per entry held every
+        // reader up while one of them listed the next thousands of entries.
+        var candidates = Channel.CreateBounded<ScanCandidate>(new BoundedChannelOptions(ListedAhead) { SingleWriter = true });
+        var listing = Task.Run(() => ListAsync(ready, candidates.Writer, readers.Token), CancellationToken.None);
         try
         {
             await Parallel.ForEachAsync(
-                ready,
+                candidates.Reader.ReadAllAsync(readers.Token),
                 new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = readers.Token },
                 async (candidate, token) => await results.Writer.WriteAsync(FileAnalyzer.Analyze(candidate, source.MaxFileSize, token, _search.MaxIndexedBytes, folder, keepPlainText: _search.Enabled), token));
         }
@@ -86,6 +90,9 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         }
         finally
         {
+            // No listing outlives the scan: readers that stopped early cancel it through the shared token.
+            readers.Cancel();
+            await listing;
             results.Writer.TryComplete();
             await writer;
         }
@@ -103,6 +110,31 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
         }
 
         return summary;
+    }
+
+    /// <summary>How many listed files may wait for a reader: a few batches, so memory stays bounded in a huge folder.</summary>
+    private const int ListedAhead = 4 * MaxBatch;
+
+    /// <summary>Lists the ready files into <paramref name="writer"/>; a listing error completes it, so the readers rethrow it.</summary>
+    private static async Task ListAsync(IEnumerable<ScanCandidate> ready, ChannelWriter<ScanCandidate> writer, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var candidate in ready)
+            {
+                if (!writer.TryWrite(candidate))
+                {
+                    await writer.WriteAsync(candidate, ct);
+                }
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            // The boundary of the listing task: its error (or cancellation) goes to the readers, who report it.
+            writer.TryComplete(ex);
+        }
     }
 
     /// <summary>After the files are recorded and moved, so upkeep never delays a record; its failure fails nothing recorded.</summary>

@@ -46,6 +46,29 @@ public sealed class DropFolderScannerTests : IDisposable
         Assert.Equal([".hidden.md"], found); // the default exclude of hidden names no longer applies
     }
 
+    [Theory]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(64 + 128 + 256 + 3)] // past the chunks that grow from 64 towards 4,096
+    public void Enumerate_FilesAcrossChunkBoundaries_ListsEachMatchExactlyOnce(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _temp.Write($"drop/{i % 3}/doc{i:D4}.{(i % 2 == 0 ? "txt" : "md")}", [0x41]);
+        }
+
+        // A glob with a folder part takes the general matcher, a chunk at a time; the default globs the simple one.
+        foreach (var options in new[] { new IngestOptions { Include = ["*/doc*.txt"] }, new IngestOptions() })
+        {
+            var expected = Enumerable.Range(0, count)
+                .Where(i => options.Include is null || i % 2 == 0)
+                .Select(i => $"{i % 3}/doc{i:D4}.{(i % 2 == 0 ? "txt" : "md")}")
+                .Order(StringComparer.Ordinal);
+            Assert.Equal(expected, Scan(options).Select(c => c.RelativePath).Order(StringComparer.Ordinal));
+        }
+    }
+
     [Fact]
     public void Enumerate_RelativePaths_UseForwardSlashes()
     {
