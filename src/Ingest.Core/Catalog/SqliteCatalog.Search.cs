@@ -500,7 +500,7 @@ internal sealed partial class SqliteCatalog
                 }
             }
 
-            var fingerprint = s.InsertFingerprint.Start().Bind(1, documentId).Bind(2, (long)simhash).Bind(3, payload.Fingerprint.MinHashBytes());
+            var fingerprint = s.InsertFingerprint.Start().Bind(1, documentId).Bind(2, (long)simhash).Bind(3, payload.Fingerprint.MinHashStored);
             if (nearest is { } n)
             {
                 fingerprint.Bind(4, n.Id).Bind(5, (long)n.Distance);

@@ -35,6 +35,9 @@ internal sealed record Fingerprint(ulong SimHash, uint[] MinHash)
         return (double)same / a.Length;
     }
 
+    /// <summary>The MinHash as stored (little-endian bytes), without a copy on a little-endian machine.</summary>
+    public ReadOnlySpan<byte> MinHashStored => BitConverter.IsLittleEndian ? MemoryMarshal.AsBytes(MinHash.AsSpan()) : MinHashBytes();
+
     public byte[] MinHashBytes()
     {
         var bytes = new byte[MinHash.Length * 4];
@@ -89,7 +92,7 @@ internal sealed class FingerprintBuilder
     public FingerprintBuilder()
     {
         Array.Fill(_minHash, uint.MaxValue);
-        if (Avx2.IsSupported && !PortableCountsForTests.Value)
+        if (!CountsArePortable)
         {
             _totals = new long[64];
         }
@@ -99,6 +102,34 @@ internal sealed class FingerprintBuilder
         }
     }
 
+    /// <summary>One builder per thread for <see cref="OfUtf8"/>: its counters were a kilobyte of garbage per file.</summary>
+    [ThreadStatic]
+    private static FingerprintBuilder? t_spare;
+
+    /// <summary>This thread's spare builder, emptied, or a new one; give it back with <see cref="Return"/>.</summary>
+    private static FingerprintBuilder Rent()
+    {
+        var spare = t_spare;
+        t_spare = null;
+        return spare is not null && (spare._totals is null) == CountsArePortable ? spare : new FingerprintBuilder();
+    }
+
+    private static bool CountsArePortable => !Avx2.IsSupported || PortableCountsForTests.Value;
+
+    private static void Return(FingerprintBuilder builder)
+    {
+        builder._lowBytes = default;
+        builder._highBytes = default;
+        builder._inBytes = 0;
+        builder._totals?.AsSpan().Clear();
+        builder._counts?.AsSpan().Clear();
+        Array.Fill(builder._minHash, uint.MaxValue);
+        builder._previous = -1;
+        builder._shingles = 0;
+        builder._pendingHigh = 0;
+        t_spare = builder;
+    }
+
     /// <summary>
     /// The fingerprint of normalized UTF-8 text (the search capture), decoded a piece at a time; pieces end before a
     /// character that combines with nothing before it, so the result is that of the whole text.
@@ -106,7 +137,7 @@ internal sealed class FingerprintBuilder
     public static Fingerprint? OfUtf8(ReadOnlySpan<byte> utf8)
     {
         const int PieceBytes = 64 * 1024;
-        var builder = new FingerprintBuilder();
+        var builder = Rent();
         var chars = ArrayPool<char>.Shared.Rent(2 * PieceBytes);
         try
         {
@@ -139,6 +170,7 @@ internal sealed class FingerprintBuilder
         finally
         {
             ArrayPool<char>.Shared.Return(chars);
+            Return(builder);
         }
     }
 

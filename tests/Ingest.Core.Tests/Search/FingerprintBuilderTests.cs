@@ -522,4 +522,20 @@ public sealed class FingerprintBuilderTests(ITestOutputHelper output)
             FingerprintBuilder.PortableCountsForTests.Value = false;
         }
     }
+
+    [Fact]
+    public void OfUtf8_ManyTextsOnOneThread_EachAsIfComputedAlone()
+    {
+        // OfUtf8 reuses one builder per thread: nothing of a text, a failed one included, may reach the next.
+        var random = new Random(11);
+        var texts = new[] { Speech(random, 3000), "一", "", " \n ", Speech(random, 40), "Ａ ｂ 한국어 テキスト", Speech(random, 9000) };
+        foreach (var text in texts)
+        {
+            var expected = text.Trim().Length == 0 ? null : Of(text);
+            var actual = FingerprintBuilder.OfUtf8(Encoding.UTF8.GetBytes(text));
+            Assert.Equal(expected?.SimHash, actual?.SimHash);
+            Assert.Equal(expected?.MinHash, actual?.MinHash);
+            Assert.ThrowsAny<ArgumentException>(() => FingerprintBuilder.OfUtf8([0x41, 0xEF, 0xBF, 0xBE, 0x42])); // U+FFFE: ICU refuses it
+        }
+    }
 }
