@@ -330,7 +330,9 @@ scenario_b_size() {
   rm -f "$dir/big.txt"
   local rss; rss=$(median "$WORK/b$tag.rss")
   local mi ms; mi=$(median "$WORK/b$tag.ingest"); ms=$(median "$WORK/b$tag.base")
-  row "b. 1 file of $mib MiB CJK UTF-8 LF" "$mi" "openssl dgst -sha256" "$ms" 1.5
+  # The target is the issue's, for the 1 GB file; the quarter-size file is there for the memory comparison.
+  local target=1.5; [ "$tag" = full ] || target=-
+  row "b. 1 file of $mib MiB CJK UTF-8 LF" "$mi" "openssl dgst -sha256" "$ms" "$target"
   NOTES+=("$(printf 'b. %5s MiB: ingest %s MB/s, openssl %s MB/s, ingest peak RSS %s MiB' "$mib" \
     "$(awk -v b="$size" -v t="$mi" 'BEGIN { printf "%.0f", b / 1048576 / t }')" \
     "$(awk -v b="$size" -v t="$ms" 'BEGIN { printf "%.0f", b / 1048576 / t }')" \
