@@ -317,8 +317,8 @@ internal sealed partial class SimHashIndex
                 var value = (int)Fingerprint.Band(simHash, b);
                 if (_sorted > 0)
                 {
-                    ReadOnlySpan<int> start = _base is { } mapped ? mapped.Start(b) : _start[b];
-                    ReadOnlySpan<Entry> order = _base is { } inFile ? inFile.Order(b) : _order[b];
+                    var start = GroupStarts(b);
+                    var order = GroupOrder(b);
                     var next = NextBand(simHash, b);
                     for (int i = start[value], end = start[value + 1]; i < end; i++)
                     {
@@ -413,6 +413,12 @@ internal sealed partial class SimHashIndex
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong Hash(int slot) => slot < BaseCount ? _base!.Hashes[slot] : _hashes[slot - BaseCount];
+
+    /// <summary>Where each value's group of band <paramref name="band"/> starts: the snapshot's when one is mapped.</summary>
+    private ReadOnlySpan<int> GroupStarts(int band) => _base is { } mapped ? mapped.Start(band) : _start[band];
+
+    /// <summary>Band <paramref name="band"/>'s entries in group order: the snapshot's when one is mapped.</summary>
+    private ReadOnlySpan<Entry> GroupOrder(int band) => _base is { } mapped ? mapped.Order(band) : _order[band];
 
     /// <summary>A larger array holding the first <paramref name="used"/> items: uninitialized, as every slot is written before it is read.</summary>
     private static T[] Grown<T>(T[] array, int size, int used)

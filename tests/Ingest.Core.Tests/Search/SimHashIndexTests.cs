@@ -247,7 +247,6 @@ public sealed class SimHashIndexTests
         }
 
         var bytes = File.ReadAllBytes(path);
-        const int Starts = 4096 + (16 * 4800); // header, then 4,800 ids and SimHashes, then each band's group bounds
         switch (damage)
         {
             case "missing":
@@ -256,33 +255,40 @@ public sealed class SimHashIndexTests
             case "truncated":
                 File.WriteAllBytes(path, bytes[..^1]);
                 break;
-            case "magic":
-                bytes[0] ^= 1;
-                File.WriteAllBytes(path, bytes);
-                break;
-            case "version":
-                bytes[8] = 2;
-                File.WriteAllBytes(path, bytes);
-                break;
-            case "count":
-                bytes[16] ^= 1;
-                File.WriteAllBytes(path, bytes);
-                break;
-            case "newest id":
-                bytes[24] ^= 1;
-                File.WriteAllBytes(path, bytes);
-                break;
-            case "group bounds out of order":
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(Starts + (4 * 100)), 4799);
-                File.WriteAllBytes(path, bytes);
-                break;
             default:
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(Starts + (4 * 65536)), 4801);
+                Damage(bytes, damage);
                 File.WriteAllBytes(path, bytes);
                 break;
         }
 
         Assert.Null(SimHashIndex.OpenSnapshot(path));
+    }
+
+    /// <summary>Changes one field of a snapshot's bytes in place.</summary>
+    private static void Damage(byte[] bytes, string damage)
+    {
+        const int Starts = 4096 + (16 * 4800); // header, then 4,800 ids and SimHashes, then each band's group bounds
+        switch (damage)
+        {
+            case "magic":
+                bytes[0] ^= 1;
+                break;
+            case "version":
+                bytes[8] = 2;
+                break;
+            case "count":
+                bytes[16] ^= 1;
+                break;
+            case "newest id":
+                bytes[24] ^= 1;
+                break;
+            case "group bounds out of order":
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(Starts + (4 * 100)), 4799);
+                break;
+            default:
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(Starts + (4 * 65536)), 4801);
+                break;
+        }
     }
 
     [Fact]
