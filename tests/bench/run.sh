@@ -387,7 +387,9 @@ PRAGMA journal_mode = DELETE;
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -1000000;
 BEGIN;
--- Back to schema 5 (below), so without the hash index tiers of v7-v9: the setup scan's migrations build them.
+-- Back to schema 5 (below), so without the hash index tiers of v7-v9 and the text codec column of v10: the setup
+-- scan's migrations build them.
+ALTER TABLE document_text DROP COLUMN codec;
 DROP INDEX ux_document_sha256_settled;
 DROP TABLE document_sha256_recent;
 DROP TABLE document_sha256_fresh;

@@ -68,7 +68,7 @@ internal sealed partial class SqliteCatalog
             {
                 using var cmd = _connection.CreateCommand();
                 cmd.CommandText = """
-                    SELECT t.document_id, t.text FROM document_text t
+                    SELECT t.document_id, t.codec, t.text FROM document_text t
                     WHERE NOT EXISTS (SELECT 1 FROM search_indexed s WHERE s.document_id = t.document_id)
                     ORDER BY t.document_id LIMIT 256
                     """;
@@ -76,7 +76,7 @@ internal sealed partial class SqliteCatalog
                 batch = [];
                 while (r.Read())
                 {
-                    batch.Add((r.GetInt64(0), TextCompression.Decompress((byte[])r.GetValue(1))));
+                    batch.Add((r.GetInt64(0), TextCompression.Decompress(new StoredText((TextCodec)r.GetInt64(1), (byte[])r.GetValue(2)))));
                 }
             }
 
@@ -140,7 +140,7 @@ internal sealed partial class SqliteCatalog
             }
 
             using var fetch = _connection.CreateCommand();
-            fetch.CommandText = "SELECT d.sha256, d.title, t.text FROM document d JOIN document_text t ON t.document_id = d.id WHERE d.id = $id";
+            fetch.CommandText = "SELECT d.sha256, d.title, t.codec, t.text FROM document d JOIN document_text t ON t.document_id = d.id WHERE d.id = $id";
             var idParameter = fetch.Parameters.Add("$id", SqliteType.Integer);
             fetch.Prepare();
             var hits = new List<SearchHit>();
@@ -159,7 +159,7 @@ internal sealed partial class SqliteCatalog
                     continue;
                 }
 
-                var text = Encoding.UTF8.GetString(TextCompression.Decompress((byte[])r.GetValue(2)));
+                var text = Encoding.UTF8.GetString(TextCompression.Decompress(new StoredText((TextCodec)r.GetInt64(2), (byte[])r.GetValue(3))));
                 if (query.Terms.Any(term => !text.Contains(term, StringComparison.OrdinalIgnoreCase)))
                 {
                     continue; // bigrams of a longer CJK term, runs shorter than 3, phrases: the text decides
@@ -474,7 +474,8 @@ internal sealed partial class SqliteCatalog
 
         public void Add(long documentId, SearchPayload payload)
         {
-            s.InsertText.Start().Bind(1, documentId).Bind(2, payload.CompressedText).Bind(3, payload.Truncated ? 1L : 0L).Execute();
+            s.InsertText.Start().Bind(1, documentId).Bind(2, payload.CompressedText.Bytes).Bind(3, payload.Truncated ? 1L : 0L)
+                .Bind(4, (long)payload.CompressedText.Codec).Execute();
 
             if (!_caughtUp)
             {

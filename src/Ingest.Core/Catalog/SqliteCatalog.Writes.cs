@@ -77,7 +77,7 @@ internal sealed partial class SqliteCatalog
                     "UPDATE failure SET resolved = 1 WHERE source = ?1 AND path = ?2 AND kind = 'transient' AND resolved = 0");
                 CompleteOccurrence = Prepare(catalog, "UPDATE occurrence SET pending = 0, destination = ?2 WHERE id = ?1");
                 CompleteFailure = Prepare(catalog, "UPDATE failure SET pending = 0, destination = ?2 WHERE id = ?1");
-                InsertText = Prepare(catalog, "INSERT INTO document_text (document_id, text, truncated) VALUES (?1, ?2, ?3)");
+                InsertText = Prepare(catalog, "INSERT INTO document_text (document_id, text, truncated, codec) VALUES (?1, ?2, ?3, ?4)");
                 InsertFingerprint = Prepare(catalog, """
                     INSERT INTO document_fingerprint (document_id, simhash, minhash, near_duplicate_of, near_distance)
                     VALUES (?1, ?2, ?3, ?4, ?5)

@@ -330,7 +330,7 @@ internal sealed class ScanPipeline(TimeProvider time, ILogger<ScanPipeline> logg
                 {
                     while (batch.Count < MaxBatch && textBytes < MaxBatchTextBytes && reader.TryRead(out var analysis))
                     {
-                        textBytes += analysis.Facts?.Search is { } text ? text.TextUtf8?.Length ?? text.CompressedText.Length : 0;
+                        textBytes += analysis.Facts?.Search is { } text ? text.TextUtf8?.Length ?? text.CompressedText.Bytes.Length : 0;
                         if (analysis.Kind == AnalysisKind.Skipped)
                         {
                             summary.Skipped++;

@@ -289,7 +289,7 @@ internal sealed class FileAnalyzer
         // A large file's search capture fills long before the end: compress and fingerprint it meanwhile.
         using var compressJob = sideJob is not null && captureBytes > 0 ? new SideJob() : null;
         byte[]? capturedText = null;
-        byte[]? compressedText = null;
+        StoredText? compressedText = null;
         Fingerprint? capturedFingerprint = null;
         try
         {
@@ -502,7 +502,7 @@ internal sealed class FileAnalyzer
             var m = metrics.Complete(digest);
             compressJob?.Join();
             var search = capturedText is not null
-                ? capturedFingerprint is { } fp ? new SearchPayload(keepPlainText ? capturedText : null, compressedText!, metrics.CaptureTruncated, fp) : null
+                ? capturedFingerprint is { } fp ? new SearchPayload(keepPlainText ? capturedText : null, compressedText!.Value, metrics.CaptureTruncated, fp) : null
                 : metrics.Fingerprint is { } fingerprint
                     ? new SearchPayload(
                         keepPlainText ? metrics.CapturedText.ToArray() : null, TextCompression.Compress(metrics.CapturedText), metrics.CaptureTruncated, fingerprint)

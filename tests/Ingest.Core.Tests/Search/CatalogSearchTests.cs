@@ -82,6 +82,33 @@ public sealed class CatalogSearchTests : PipelineHarness
     }
 
     [Fact]
+    public async Task Search_TextStoredByBrotliBeforeVersion10_IsStillFoundSnippetedAndReindexed()
+    {
+        var names = await IngestAsync(searchEnabled: false);
+        var path = Temp.Combine("data", "ingest.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Assert.Equal(3L, Scalar(connection, "SELECT count(*) FROM document_text WHERE codec = 1")); // the two Chinese texts and the Japanese one
+            StoreTextAsBeforeVersion10(connection);
+            Execute(connection, $"PRAGMA user_version = {SqliteSchema.LatestVersion - 1}");
+        }
+
+        using var migrated = SqliteCatalog.Open(path, readOnly: false, Time);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Assert.Equal(4L, Scalar(connection, "SELECT count(*) FROM document_text WHERE codec = 0"));
+        }
+
+        Assert.Equal(4, await migrated.ReindexAsync(CancellationToken.None));
+        var hit = Assert.Single(await migrated.SearchAsync(SearchQuery.Parse("图书馆"), 50, CancellationToken.None));
+        Assert.Equal("library.txt", names[hit.Sha256]);
+        Assert.Contains("[图书馆]", hit.Snippet, StringComparison.Ordinal);
+        Assert.Equal("en.txt", names[Assert.Single(await migrated.SearchAsync(SearchQuery.Parse("volunteers"), 50, CancellationToken.None)).Sha256]);
+    }
+
+    [Fact]
     public async Task Reindex_AfterIngestWithSearchDisabled_MakesEverythingSearchable()
     {
         var names = await IngestAsync(searchEnabled: false);
@@ -140,6 +167,34 @@ public sealed class CatalogSearchTests : PipelineHarness
         Assert.InRange(similar.Similarity, 0.8, 1.0);
     }
 
+    /// <summary>Turns stored text back into what catalogs before v10 hold: Brotli, without a codec column.</summary>
+    private static void StoreTextAsBeforeVersion10(SqliteConnection connection)
+    {
+        var rows = new List<(long Id, byte[] Text)>();
+        using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT document_id, codec, text FROM document_text";
+            using var r = read.ExecuteReader();
+            while (r.Read())
+            {
+                rows.Add((r.GetInt64(0), TextCompression.Decompress(new StoredText((TextCodec)r.GetInt64(1), (byte[])r.GetValue(2)))));
+            }
+        }
+
+        foreach (var (id, text) in rows)
+        {
+            using var write = connection.CreateCommand();
+            write.CommandText = "UPDATE document_text SET text = $text WHERE document_id = $id";
+            var brotli = new byte[System.IO.Compression.BrotliEncoder.GetMaxCompressedLength(text.Length)];
+            Assert.True(System.IO.Compression.BrotliEncoder.TryCompress(text, brotli, out var written, quality: 0, window: 22));
+            write.Parameters.AddWithValue("$text", brotli[..written]);
+            write.Parameters.AddWithValue("$id", id);
+            write.ExecuteNonQuery();
+        }
+
+        Execute(connection, "ALTER TABLE document_text DROP COLUMN codec");
+    }
+
     [Fact]
     public async Task Migration_FromVersion4_ReplacesTheBandTableWithTheSimHashLog_AndNearDuplicatesAreStillFound()
     {
@@ -166,6 +221,7 @@ public sealed class CatalogSearchTests : PipelineHarness
                 DROP TABLE document_sha256_tier;
                 PRAGMA user_version = 4;
                 """);
+            StoreTextAsBeforeVersion10(connection);
             Assert.Equal(8L, Scalar(connection, "SELECT count(*) FROM simhash_band"));
         }
 
@@ -283,7 +339,7 @@ public sealed class CatalogSearchTests : PipelineHarness
             {
                 var simhash = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63);
                 hashes.Add(simhash);
-                var search = new SearchPayload(null, [1], false, new Fingerprint(simhash, new uint[64]));
+                var search = new SearchPayload(null, new StoredText(TextCodec.Brotli, [1]), false, new Fingerprint(simhash, new uint[64]));
                 var sha = Convert.ToHexStringLower(BitConverter.GetBytes(hashes.Count)).PadLeft(64, '0');
                 batch.Add(new IngestRecord("default", $"d{b}/{i}.txt", 10, Old, new DocumentFacts(sha, 10, "utf-8", false, 1, "t", 1, sha, Search: search),
                     null, AnalysisKind.Document));
@@ -320,7 +376,7 @@ public sealed class CatalogSearchTests : PipelineHarness
             var batch = new List<IngestRecord>();
             for (var i = start; i < Math.Min(hashes.Count, start + 1000); i++)
             {
-                var search = new SearchPayload(null, [1], false, new Fingerprint(hashes[i], new uint[64]));
+                var search = new SearchPayload(null, new StoredText(TextCodec.Brotli, [1]), false, new Fingerprint(hashes[i], new uint[64]));
                 var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prefix + i)));
                 batch.Add(new IngestRecord("default", $"{prefix}/{i}.txt", 10, Old, new DocumentFacts(sha, 10, "utf-8", false, 1, "t", 1, sha, Search: search),
                     null, AnalysisKind.Document));
