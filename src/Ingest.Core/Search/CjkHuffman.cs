@@ -43,7 +43,7 @@ internal static class CjkHuffman
         ref var codes = ref MemoryMarshal.GetArrayDataReference(model.Codes);
         ulong bits = 0;
         var count = 0;
-        var limit = destination.Length - sizeof(uint);
+        var limit = destination.Length - sizeof(ulong);
         var i = 0;
         while (i < utf8.Length)
         {
@@ -220,20 +220,32 @@ internal static class CjkHuffman
 
     private static InvalidDataException Corrupt() => new("Stored text is corrupt: not a valid CJK Huffman stream.");
 
+    /// <summary>
+    /// Writes the whole bytes in hand. Away from the end, all eight bytes of <paramref name="bits"/> at once, with no
+    /// branch on how many are whole (a branch taken every few characters, at random, was much of the encoder's time):
+    /// the bytes past the whole ones are written again by the next flush.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Flush(Span<byte> destination, ref int position, int limit, ref ulong bits, ref int count)
     {
-        if (count >= 32)
+        if (position <= limit)
         {
-            if (position > limit)
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[position..], bits);
+            var whole = count >> 3;
+            position += whole;
+            bits >>= whole << 3;
+            count &= 7;
+            return true;
+        }
+
+        for (; count >= 8; count -= 8, bits >>= 8)
+        {
+            if (position == destination.Length)
             {
                 return false;
             }
 
-            BinaryPrimitives.WriteUInt32LittleEndian(destination[position..], (uint)bits);
-            position += sizeof(uint);
-            bits >>= 32;
-            count -= 32;
+            destination[position++] = (byte)bits;
         }
 
         return true;
