@@ -22,7 +22,8 @@ internal static class ChineseFrequency
         + "斷晉極樓權歐決溫滅漢潔爺燈獨獎畫異監盤眾碼確禮離穩積競筆範築簡類糧紀紅級細紹終給絲維網線練縣績繼續聖聯職興舉艦藝蘇號術裝視覺覽訂討訓訪證評試詩該詳誤諸豐負貢貨購貿資賽賴贏軟較載輕輪輸轉適遺醫針鐵鋼錄錯"
         + "鎮陽階陸陳隊隨險靜響項順預顏顯養餘驗魚鮮黃";
 
-    // Punctuation of Chinese and Japanese prose; ，。 and 、 in particular rarely appear by accident.
+    // Punctuation of Chinese and Japanese prose; ，。 and 、 in particular rarely appear by accident. Also part of the
+    // stored-text codec's model: frozen, like the lists above.
     internal const string FullWidthPunctuation = "，。、；：？！「」『』（）《》〈〉【】〔〕…—·・　～“”‘’";
 
     private static readonly SearchValues<char> Common = SearchValues.Create(Simplified + Traditional);
