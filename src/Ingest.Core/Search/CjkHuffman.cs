@@ -8,7 +8,7 @@ namespace Ingest.Search;
 
 /// <summary>
 /// A static, character-level Huffman code for stored CJK text: each character of a fixed model (the common Chinese
-/// characters and kanji, CJK punctuation, kana, ASCII) has its own prefix code, 2 to 14 bits; any other character is
+/// characters and kanji, CJK punctuation, kana, ASCII) has its own prefix code, 5 to 13 bits; any other character is
 /// an escape code plus its scalar value. No table travels with the text, so a 4 KB piece compresses as well as a whole
 /// book: about 0.45 of the UTF-8 for Chinese prose, where Brotli at its fastest quality leaves 0.5-0.6 (0.75 on the
 /// benchmark's random characters), at several times Brotli's speed.
@@ -24,7 +24,7 @@ internal static class CjkHuffman
     private const int EscapeHan = -2;   // followed by 15 bits: the offset of a character in U+4E00-U+9FFF
     private const int HanFirst = 0x4E00, HanLast = 0x9FFF;
 
-    /// <summary>The longest code of the model; the decoder's table has 2^this entries.</summary>
+    /// <summary>The longest code a model may have (this one's are at most 13 bits); the decoder's table has 2^this entries.</summary>
     internal const int MaxCodeLength = 15;
 
     /// <summary>
@@ -201,12 +201,13 @@ internal static class CjkHuffman
             bits >>= width;
             count -= width;
             var scalar = width == 15 ? HanFirst + value : value;
-            if (count < 0 || scalar is > 0x10FFFF or >= 0xD800 and <= 0xDFFF || (scalar < 0x10000 && model.Codes[scalar] != 0))
+            if (count < 0 || !Rune.IsValid(scalar) || (scalar < 0x10000 && model.Codes[scalar] != 0)
+                || !new Rune(scalar).TryEncodeToUtf8(output.AsSpan(o), out var written))
             {
-                throw Corrupt(); // cut short, not a scalar value, or one the model has its own code for
+                throw Corrupt(); // cut short, not a scalar value, one the model has its own code for, or past the length
             }
 
-            o = WriteUtf8(output, o, scalar);
+            o += written;
         }
 
         // The encoder pads the last byte only, with zeros.
@@ -249,39 +250,6 @@ internal static class CjkHuffman
         }
 
         return true;
-    }
-
-    private static int WriteUtf8(byte[] output, int o, int scalar)
-    {
-        var needed = scalar < 0x80 ? 1 : scalar < 0x800 ? 2 : scalar < 0x10000 ? 3 : 4;
-        if (o > output.Length - needed)
-        {
-            throw Corrupt();
-        }
-
-        switch (needed)
-        {
-            case 1:
-                output[o] = (byte)scalar;
-                break;
-            case 2:
-                output[o] = (byte)(0xC0 | (scalar >> 6));
-                output[o + 1] = (byte)(0x80 | (scalar & 0x3F));
-                break;
-            case 3:
-                output[o] = (byte)(0xE0 | (scalar >> 12));
-                output[o + 1] = (byte)(0x80 | ((scalar >> 6) & 0x3F));
-                output[o + 2] = (byte)(0x80 | (scalar & 0x3F));
-                break;
-            default:
-                output[o] = (byte)(0xF0 | (scalar >> 18));
-                output[o + 1] = (byte)(0x80 | ((scalar >> 12) & 0x3F));
-                output[o + 2] = (byte)(0x80 | ((scalar >> 6) & 0x3F));
-                output[o + 3] = (byte)(0x80 | (scalar & 0x3F));
-                break;
-        }
-
-        return o + needed;
     }
 
     private static int WriteVarint(Span<byte> destination, uint value)

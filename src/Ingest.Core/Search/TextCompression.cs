@@ -24,7 +24,7 @@ internal static class TextCompression
         // Text the CJK model does not know (Latin, Hangul, Cyrillic) codes long: past 3/4 of its UTF-8, Brotli is
         // smaller, and the Huffman encoder stops as soon as it reaches that bound.
         var bound = utf8.Length / 4 * 3 + 16;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bound, BrotliEncoder.GetMaxCompressedLength(utf8.Length)));
+        var buffer = ArrayPool<byte>.Shared.Rent(bound);
         try
         {
             var written = CjkHuffman.Encode(utf8, buffer.AsSpan(0, bound));
@@ -32,16 +32,30 @@ internal static class TextCompression
             {
                 return new StoredText(TextCodec.CjkHuffman, buffer.AsSpan(0, written).ToArray());
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
 
-            // The window need not exceed the input: Brotli's state grows with it (4 MB at 22), which costs more than the
-            // compression itself for a small file. Quality 0: several times faster than 2, for output 5-8% larger.
-            var window = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(utf8.Length, 1)), 10, 22);
-            if (!BrotliEncoder.TryCompress(utf8, buffer, out written, quality: 0, window: window))
+        return new StoredText(TextCodec.Brotli, Brotli(utf8));
+    }
+
+    /// <summary>Brotli at quality 0, as all stored text was before catalog v10 and text the CJK code does not fit is now.</summary>
+    public static byte[] Brotli(ReadOnlySpan<byte> utf8)
+    {
+        // The window need not exceed the input: Brotli's state grows with it (4 MB at 22), which costs more than the
+        // compression itself for a small file. Quality 0: several times faster than 2, for output 5-8% larger.
+        var window = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(utf8.Length, 1)), 10, 22);
+        var buffer = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(utf8.Length));
+        try
+        {
+            if (!BrotliEncoder.TryCompress(utf8, buffer, out var written, quality: 0, window: window))
             {
                 throw new InvalidOperationException("Brotli could not compress into its own bound.");
             }
 
-            return new StoredText(TextCodec.Brotli, buffer.AsSpan(0, written).ToArray());
+            return buffer.AsSpan(0, written).ToArray();
         }
         finally
         {
